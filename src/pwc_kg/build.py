@@ -1,0 +1,247 @@
+"""``pwc-kg build``: sources are read, mapped to N-Quads, bulk-loaded, validated, then published.
+
+Mapping (Python) and loading (pyoxigraph's bulk loader, which releases the GIL) run side by
+side: while one source file loads, the next is mapped. The new store is a new generation
+of the store folder; it is published only once everything, validation included, succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import queue
+import shutil
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+
+from .__about__ import __version__
+from .iri import DEFAULT_BASE, Minter, segment
+from .mapping.code_links import map_code_link
+from .mapping.context import Context, GraphWriter, Registry, Rejects
+from .mapping.datasets import map_dataset
+from .mapping.evaluation_tables import map_task_tree
+from .mapping.methods import map_method
+from .mapping.papers import map_paper
+from .provenance import SourceRecord, build_quads, source_quads
+from .sources import SourceError, SourceFile, discover, iter_records
+from .sources.archive import CODE_LINKS, DATASETS, EVALUATION_TABLES, METHODS, PAPERS, file_digest
+from .store import StoreDir
+from .vocab import ontology_path
+
+MAPPERS = {
+    PAPERS: map_paper,
+    CODE_LINKS: map_code_link,
+    EVALUATION_TABLES: map_task_tree,
+    METHODS: map_method,
+    DATASETS: map_dataset,
+}
+
+Progress = Callable[[str, int, int | None], None]
+
+
+class BuildError(RuntimeError):
+    """The build failed; the store was left as it was."""
+
+
+@dataclass
+class BuildReport:
+    store: str
+    generation: str
+    base_iri: str
+    sources: list[SourceRecord] = field(default_factory=list)
+    records: int = 0
+    records_rejected: int = 0
+    rejects: int = 0
+    triples: int = 0
+    violations: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    rejects_file: str = ""
+    skipped: list[str] = field(default_factory=list)  # files in source folders that are no archive file
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def graph_labels(files: list[SourceFile]) -> dict[Path, str]:
+    """Each source's graph is named after its file name, or folder/file name where two share a name."""
+    names = [f.name for f in files]
+    return {f.path: f.name if names.count(f.name) == 1 else f"{f.path.parent.name}/{f.name}" for f in files}
+
+
+def graph_name(mint: Minter, label: str) -> str:
+    return mint.graph("source/" + "/".join(segment(part) for part in label.split("/")))
+
+
+class _Loader:
+    """Bulk-loads finished N-Quads files in a background thread, in order."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.jobs: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="pwc-kg-loader", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            path, fmt, graph = job
+            if self.error is not None:
+                continue
+            try:
+                self.store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
+            except BaseException as e:  # noqa: BLE001 - reported by finish()
+                self.error = BuildError(f"loading {Path(path).name} failed: {e}")
+
+    def load(self, path: Path, fmt=ox.RdfFormat.N_QUADS, graph: str | None = None) -> None:
+        self.jobs.put((path, fmt, graph))
+
+    def finish(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+def _map_source(src: SourceFile, label: str, out_path: Path, ctx_args: dict, progress: Progress | None) -> SourceRecord:
+    size, sha = file_digest(src.path)
+    mint: Minter = ctx_args["mint"]
+    graph = graph_name(mint, label)
+    record = SourceRecord(str(src.path), label, src.kind, size, sha, graph)
+    mapper = MAPPERS[src.kind]
+    with open(out_path, "w", encoding="utf-8", newline="\n") as out:
+        writer = GraphWriter(out, graph)
+        ctx = Context(source=label, graph=writer, **ctx_args)
+        rejects_before = ctx.rejects.count
+        for index, rec in iter_records(src.path):
+            if not isinstance(rec, dict):
+                raise SourceError(src.path, f"record {index}",
+                                  f"expected an object (a {src.kind} record), found {type(rec).__name__}")
+            ctx.records += 1
+            if not mapper(ctx, index, rec):
+                ctx.records_rejected += 1
+            if progress and index % 5000 == 0:
+                progress(src.name, index, None)
+        for line in source_quads(mint, record, graph):
+            out.write(line)
+        writer.flush()
+    record.records = ctx.records
+    record.records_rejected = ctx.records_rejected
+    record.rejects = ctx.rejects.count - rejects_before
+    record.stats = dict(sorted(ctx.stats.items()))
+    return record
+
+
+def build(
+    sources: Iterable[str | Path],
+    store: str | Path = "pwc-kg-store",
+    *,
+    base_iri: str = DEFAULT_BASE,
+    rejects: str | Path | None = None,
+    validate: bool = True,
+    allow_violations: bool = False,
+    progress: Progress | None = None,
+) -> BuildReport:
+    """Build a store from archive files and folders; the previous store stays until this one succeeds."""
+    mint = Minter(base_iri)
+    skipped: list[str] = []
+    files = discover(list(sources), skipped)
+    if not files:
+        raise BuildError("no archive files among the sources")
+    labels = graph_labels(files)
+    if len(set(labels.values())) != len(labels):
+        raise BuildError("two sources have the same folder and file name: each file is one named graph, named after it")
+    sd = StoreDir(store)
+    timings: dict[str, float] = {}
+    with sd.lock():
+        sd.clean_abandoned()
+        gen = sd.new_generation()
+        try:
+            report = _build_into(gen, files, labels, mint, timings, validate, progress)
+            report.skipped = skipped
+            if report.violations and not allow_violations:
+                raise BuildError(f"{report.violations} SHACL violations (see {gen / 'validation.txt'}); "
+                                 "the store was not replaced")
+            report.store = str(sd.path)
+            (gen / "build.json").write_text(json.dumps(report.to_json(), indent=2))
+            sd.publish(gen)
+        except BaseException:
+            sd.discard(gen)
+            raise
+    if rejects:
+        shutil.copyfile(gen / "rejects.jsonl", rejects)
+        report.rejects_file = str(rejects)
+    return report
+
+
+def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], mint: Minter, timings: dict, validate: bool,
+                progress: Progress | None) -> BuildReport:
+    started = _now()
+    t0 = time.perf_counter()
+    staging = gen / "staging"
+    staging.mkdir()
+    store = ox.Store(str(gen / "db"))
+    loader = _Loader(store)
+    report = BuildReport(store="", generation=gen.name, base_iri=mint.base, rejects_file=str(gen / "rejects.jsonl"))
+    registry = Registry()
+    with open(gen / "rejects.jsonl", "w", encoding="utf-8") as rej_out:
+        rejects = Rejects(rej_out)
+        try:
+            for i, src in enumerate(files):
+                out = staging / f"{i:03d}-{src.kind}.nq"
+                rec = _map_source(src, labels[src.path], out, {"rejects": rejects, "mint": mint, "registry": registry},
+                                  progress)
+                report.sources.append(rec)
+                loader.load(out)
+            loader.load(ontology_path(), ox.RdfFormat.TURTLE, mint.graph("ontology"))
+        finally:
+            loader.finish()
+    timings["map_and_load"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    counts = graph_counts(store)
+    for rec in report.sources:
+        rec.triples = counts.get(rec.graph, 0)
+    timings["count"] = time.perf_counter() - t1
+    prov_graph = mint.graph("provenance")
+    build_iri = mint.build(started.replace(":", "").replace("-", ""))
+    prov = build_quads(mint, build_iri, prov_graph, started=started, ended=_now(), version=__version__,
+                       sources=report.sources, generated=[r.graph for r in report.sources] + [mint.graph("ontology")])
+    # Corrected counts go in the provenance graph, where the build's record lives.
+    store.bulk_load(input="".join(prov).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    shutil.rmtree(staging)
+    t2 = time.perf_counter()
+    store.optimize()
+    timings["optimize"] = time.perf_counter() - t2
+    if validate:
+        from .validation import validate_store
+
+        t3 = time.perf_counter()
+        result = validate_store(store)
+        report.violations = result.count
+        (gen / "validation.txt").write_text(result.text())
+        timings["validate"] = time.perf_counter() - t3
+    store.flush()
+    del store
+    report.records = sum(r.records for r in report.sources)
+    report.records_rejected = sum(r.records_rejected for r in report.sources)
+    report.rejects = sum(r.rejects for r in report.sources)
+    report.triples = sum(counts.values()) + len(prov)
+    timings["total"] = time.perf_counter() - t0
+    report.seconds = {k: round(v, 2) for k, v in timings.items()}
+    return report
+
+
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    return {row["g"].value: int(row["n"].value) for row in store.query(q)}
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -1,0 +1,1 @@
+"""Mapping records to triples: one module per archive file, sharing the context in ``context``."""

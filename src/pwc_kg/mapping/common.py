@@ -1,0 +1,132 @@
+"""Nodes that several archive files refer to: tasks, areas, papers named by other records."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from ..iri import safe_url
+from ..vocab import PWC
+from .context import Context, named
+
+_ARXIV_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:v\d+)?(?:\.pdf)?/?$", re.I)
+_ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$", re.I)
+_PWC_PAPER = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/paper/([^/?#]+)/?$", re.I)
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def arxiv_id_of(url: str | None) -> str | None:
+    """The versionless arXiv id of an arXiv abs or pdf URL."""
+    if not url:
+        return None
+    m = _ARXIV_URL.match(url.strip())
+    if m and _ARXIV_ID.match(m[1]):
+        return m[1]
+    return None
+
+
+def clean_arxiv_id(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = re.sub(r"v\d+$", "", text.strip())
+    return text if _ARXIV_ID.match(text) else None
+
+
+def pwc_paper_slug(url: str | None) -> str | None:
+    if not url:
+        return None
+    m = _PWC_PAPER.match(url.strip())
+    return m[1] if m else None
+
+
+def url_key(url: str) -> str:
+    """http and https, www. or not, a trailing slash or not: one key."""
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}{'?' + parts.query if parts.query else ''}"
+
+
+def title_key(title: str) -> str:
+    return _NOT_ALNUM.sub(" ", unicodedata.normalize("NFKC", title).casefold()).strip()
+
+
+def task(ctx: Context, name: str) -> str:
+    return named(ctx, ctx.mint.task(name), PWC.Task, name)
+
+
+def area(ctx: Context, name: str) -> str:
+    return named(ctx, ctx.mint.area(name), PWC.Area, name)
+
+
+def register_paper(ctx: Context, node: str, *, arxiv: str | None, urls: list[str], title: str | None) -> None:
+    reg = ctx.registry
+    reg.papers.add(node)
+    if arxiv:
+        reg.remember(reg.paper_by_arxiv, arxiv, node)
+    for url in urls:
+        a = arxiv_id_of(url)
+        if a:
+            reg.remember(reg.paper_by_arxiv, a, node)
+        elif not pwc_paper_slug(url):
+            reg.remember(reg.paper_by_url, url_key(url), node)
+    if title:
+        reg.remember(reg.paper_by_title, title_key(title), node)
+
+
+def paper_ref(ctx: Context, title: str | None, url: str | None, arxiv: str | None = None) -> str | None:
+    """The Paper a record names by title and URL: joined to a known paper, else minted and typed here.
+
+    Returns None when nothing identifies the paper: no title, no arXiv id, no valid URL.
+
+    Join order: arXiv id (from the id or the URL, version stripped), then the Papers With Code
+    URL, then any other URL (http/https alike), then the normalised title.
+    """
+    reg = ctx.registry
+    arxiv = arxiv or arxiv_id_of(url)
+    slug = pwc_paper_slug(url)
+    node = None
+    if arxiv:
+        node = reg.paper_by_arxiv.get(arxiv)
+    if node is None and slug and ctx.mint.paper(slug) in reg.papers:
+        node = ctx.mint.paper(slug)  # otherwise the Paper is minted below, from what the record says
+    if node is None and url:
+        node = reg.paper_by_url.get(url_key(url))
+    if node is None and title:
+        node = reg.paper_by_title.get(title_key(title))
+    if node is not None:
+        ctx.graph.type(node, PWC.Paper)
+        ctx.bump("papers joined")
+        return node
+    link = safe_url(url) if url else None
+    if not (title or arxiv or link):
+        return None  # nothing identifies the paper
+    if slug:
+        node = ctx.mint.paper(slug)
+    elif arxiv:
+        node = ctx.mint.paper_arxiv(arxiv)
+    elif link:
+        node = ctx.mint.paper_external("url:" + url_key(link))
+    else:
+        node = ctx.mint.paper_external("title:" + title_key(title))
+    ctx.bump("papers minted")
+    if ctx.graph.type(node, PWC.Paper):
+        if title:
+            ctx.graph.text(node, PWC.title, title)
+        if arxiv:
+            ctx.graph.text(node, PWC.arxivId, arxiv)
+        if link:
+            ctx.graph.iri(node, PWC.pwcPage if slug else PWC.abstractPage, link)
+    return node
+
+
+def paper_of(f, title_key: str, url_key: str) -> str | None:
+    """The paper a record's title and URL fields name; a URL that names no known paper, without a title, is reported."""
+    title, url = f.text(title_key), f.text(url_key)
+    if title and " " not in title and safe_url(title):
+        url = url or title  # a URL where the title should be (seen in real leaderboards): a URL, no title
+        title = None
+    if url and not safe_url(url):
+        f.reject(url_key, url, "not an absolute http(s) URL")
+        url = None
+    return paper_ref(f.ctx, title, url)

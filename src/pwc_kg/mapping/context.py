@@ -1,0 +1,137 @@
+"""What a mapper writes to: one named graph's N-Quads, the rejects report, and shared look-ups."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from ..iri import Minter, name_key
+from ..ntriples import iri, lit
+from ..vocab import PWC, RDF
+
+TYPE = RDF.type
+
+
+class GraphWriter:
+    """Writes the triples of one named graph as N-Quads lines, typing each node once."""
+
+    def __init__(self, out: IO[str], graph: str):
+        self._out = out
+        self._g = f" <{graph}> .\n"
+        self._buf: list[str] = []
+        self._typed: set[tuple[str, str]] = set()
+        self.graph = graph
+        self.count = 0
+
+    def add(self, s: str, p: str, o: str) -> None:
+        """Subject and predicate are IRIs; the object is an already formatted term."""
+        self._buf.append(f"<{s}> <{p}> {o}{self._g}")
+        if len(self._buf) >= 4096:
+            self.flush()
+
+    def iri(self, s: str, p: str, o: str) -> None:
+        self.add(s, p, f"<{o}>")
+
+    def text(self, s: str, p: str, value: str) -> None:
+        self.add(s, p, lit(value))
+
+    def type(self, node: str, cls: str) -> bool:
+        """Type a node once per graph; True the first time, so callers can add its label then."""
+        key = (node, cls)
+        if key in self._typed:
+            return False
+        self._typed.add(key)
+        self.add(node, TYPE, f"<{cls}>")
+        return True
+
+    def once(self, key: tuple) -> bool:
+        """True the first time a key is seen in this graph: for facts written once per graph."""
+        if key in self._typed:
+            return False
+        self._typed.add(key)
+        return True
+
+    def flush(self) -> None:
+        if self._buf:
+            self.count += len(self._buf)
+            self._out.write("".join(self._buf))
+            self._buf.clear()
+
+
+class Rejects:
+    """The rejects report: one JSON line per record or field that did not make it into the graph."""
+
+    def __init__(self, out: IO[str] | None):
+        self._out = out
+        self.count = 0
+
+    def add(self, source: str, record: str, field: str, value: object, reason: str) -> None:
+        self.count += 1
+        if self._out is not None:
+            line = {"source": source, "record": record, "field": field,
+                    "value": _jsonable(value), "reason": reason}
+            self._out.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+
+
+def _jsonable(value: object) -> object:
+    try:
+        json.dumps(value, default=str)
+        return value
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+@dataclass
+class Registry:
+    """Look-ups that later sources use to join to what earlier sources defined."""
+
+    dataset_by_name: dict[str, str] = field(default_factory=dict)
+    dataset_by_alias: dict[str, str] = field(default_factory=dict)
+    method_by_name: dict[str, str] = field(default_factory=dict)
+    paper_by_arxiv: dict[str, str] = field(default_factory=dict)
+    paper_by_url: dict[str, str] = field(default_factory=dict)
+    paper_by_title: dict[str, str] = field(default_factory=dict)
+    papers: set[str] = field(default_factory=set)  # IRIs of the papers a papers file described
+
+    def remember(self, table: dict[str, str], key: str, value: str) -> None:
+        """Keep the smallest IRI per key, so the join is the same whatever order files are read in."""
+        old = table.get(key)
+        if old is None or value < old:
+            table[key] = value
+
+
+@dataclass
+class Context:
+    """Everything a mapper needs for one source file."""
+
+    source: str  # the file name, as rejects name it
+    graph: GraphWriter
+    rejects: Rejects
+    mint: Minter
+    registry: Registry
+    records: int = 0
+    records_rejected: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, record: str, field_: str, value: object, reason: str) -> None:
+        self.rejects.add(self.source, record, field_, value, reason)
+
+    def bump(self, name: str, n: int = 1) -> None:
+        self.stats[name] = self.stats.get(name, 0) + n
+
+
+def pointer(*parts: object) -> str:
+    """A JSON Pointer (RFC 6901) to a place in the source file."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def named(ctx: Context, node: str, cls: str, name: str) -> str:
+    """Type a node and give it its name (once per graph); returns the node."""
+    if ctx.graph.type(node, cls):
+        ctx.graph.text(node, PWC.name, name)
+    return node
+
+
+__all__ = ["Context", "GraphWriter", "Registry", "Rejects", "named", "pointer", "iri", "name_key"]

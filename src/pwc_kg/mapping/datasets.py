@@ -1,0 +1,90 @@
+"""datasets.json: datasets with their variants, modalities, languages, tasks and data loaders."""
+
+from __future__ import annotations
+
+import re
+
+from ..iri import name_key
+from ..ntriples import date, integer
+from ..vocab import PWC
+from . import common
+from .context import Context, pointer
+from .fields import Fields
+
+_PWC_DATASET = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/dataset/([^/?#]+)/?$", re.I)
+
+
+def map_dataset(ctx: Context, index: int, record: dict) -> bool:
+    f = Fields(ctx, pointer(index), record)
+    g = ctx.graph
+    name = f.text("name")
+    if not name:
+        f.reject("name", record.get("name"), "a dataset needs a name; record not mapped")
+        return False
+    url = f.text("url")
+    m = _PWC_DATASET.match(url) if url else None
+    node = ctx.mint.dataset(m[1], is_slug=True) if m else ctx.mint.dataset(name)
+    if url and not m:
+        f.reject("url", url, "not a Papers With Code dataset URL; the IRI is minted from the name")
+    g.type(node, PWC.Dataset)
+    g.text(node, PWC.name, name)
+    if m:
+        g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/dataset/{m[1]}")
+    for key, prop in (("full_name", PWC.fullName), ("description", PWC.description), ("warning", PWC.warning)):
+        value = f.text(key)
+        if value:
+            g.text(node, prop, value)
+    homepage = f.url("homepage")
+    if homepage:
+        g.iri(node, PWC.homepage, homepage)
+    paper = f.object("paper")
+    if paper:
+        pf = Fields(ctx, pointer(index, "paper"), paper)
+        p = common.paper_of(pf, "title", "url")
+        if p:
+            g.iri(node, PWC.introducedIn, p)
+    day = f.date("introduced_date")
+    if day:
+        g.add(node, PWC.introducedDate, date(day))
+    for value in f.texts("modalities"):
+        g.text(node, PWC.modality, value)
+    for value in f.texts("languages"):
+        g.text(node, PWC.language, value)
+    variants = f.texts("variants")
+    for value in variants:
+        g.text(node, PWC.variant, value)
+    for i, t in f.objects("tasks"):
+        tname = Fields(ctx, pointer(index, "tasks", i), t).text("task")
+        if tname:
+            g.iri(node, PWC.forTask, common.task(ctx, tname))
+    count = f.integer("num_papers", lo=0)
+    if count is not None:
+        g.add(node, PWC.paperCount, integer(count))
+    for i, loader in f.objects("data_loaders"):
+        lf = Fields(ctx, pointer(index, "data_loaders", i), loader)
+        lurl = lf.url("url")
+        if not lurl:
+            continue
+        ln = ctx.mint.data_loader(node, lurl)
+        g.iri(node, PWC.dataLoader, ln)
+        g.type(ln, PWC.DataLoader)
+        g.iri(ln, PWC.url, lurl)
+        repo = lf.url("repo")
+        if repo:
+            g.iri(ln, PWC.repository, repository(ctx, repo))
+        for fw in lf.texts("frameworks"):
+            g.text(ln, PWC.framework, fw)
+    # Leaderboards name datasets by name or by a variant: a name wins over a variant of another dataset.
+    reg = ctx.registry
+    reg.remember(reg.dataset_by_name, name_key(name), node)
+    for spelling in (f.text("full_name"), *variants):
+        if spelling:
+            reg.remember(reg.dataset_by_alias, name_key(spelling), node)
+    return True
+
+
+def repository(ctx: Context, url: str) -> str:
+    node = ctx.mint.repository(url)
+    if ctx.graph.type(node, PWC.Repository):
+        ctx.graph.iri(node, PWC.url, url)
+    return node

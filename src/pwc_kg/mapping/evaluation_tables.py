@@ -1,0 +1,212 @@
+"""evaluation-tables.json: tasks, their datasets and leaderboards, one EvaluationResult per value.
+
+The file nests: a task holds datasets and subtasks (tasks again); a dataset holds subdatasets
+(datasets again) and one ``sota`` table of rows; a row holds one value per metric. Every value
+cell ends as an EvaluationResult (its ``pwc:sourceRecord`` is the cell's JSON Pointer) or as a
+line of the rejects report for that pointer, so graph + rejects = input, cell for cell.
+"""
+
+from __future__ import annotations
+
+from ..iri import metric_key, name_key
+from ..ntriples import boolean, date, decimal, iri, lit
+from ..values import ValueRejected, parse_value
+from ..vocab import PWC, RDF, SKOS
+from . import common
+from .context import Context, named, pointer
+from .datasets import repository
+from .fields import Fields
+
+_SEQ_ITEM = RDF.type.replace("type", "_")
+
+
+def map_task_tree(ctx: Context, index: int, record: dict) -> bool:
+    return _task(ctx, record, pointer(index), None, ())
+
+
+def _task(ctx: Context, rec: dict, ptr: str, parent: str | None, ancestors: tuple[str, ...]) -> bool:
+    f = Fields(ctx, ptr, rec)
+    g = ctx.graph
+    name = f.text("task")
+    if not name:
+        f.reject("task", rec.get("task"), "a task needs a name; the task is not mapped")
+        _reject_cells(ctx, rec, ptr, "task", "its task has no name")
+        return False
+    node = common.task(ctx, name)
+    if parent is not None:
+        if node == parent or node in ancestors:
+            f.reject("task", name, "the task would be its own ancestor; the subtask link is not mapped")
+            ctx.bump("task cycles")
+        else:
+            g.iri(node, PWC.subtaskOf, parent)
+    description = f.text("description")
+    if description:
+        g.text(node, PWC.description, description)
+    for category in f.texts("categories"):
+        g.iri(node, PWC.inArea, common.area(ctx, category))
+    for synonym in f.texts("synonyms"):
+        g.text(node, PWC.synonym, synonym)
+    link = f.object("source_link")
+    if link:
+        url = Fields(ctx, ptr + pointer("source_link"), link).url("url")
+        if url:
+            g.iri(node, PWC.sourceLink, url)
+    for i, d in f.objects("datasets"):
+        _dataset(ctx, d, ptr + pointer("datasets", i), node, name, None)
+    for i, sub in f.objects("subtasks"):
+        _task(ctx, sub, ptr + pointer("subtasks", i), node, ancestors + (node,))
+    return True
+
+
+def dataset_node(ctx: Context, name: str) -> str:
+    reg = ctx.registry
+    key = name_key(name)
+    node = reg.dataset_by_name.get(key) or reg.dataset_by_alias.get(key) or ctx.mint.dataset(name)
+    return named(ctx, node, PWC.Dataset, name)
+
+
+def _dataset(ctx: Context, rec: dict, ptr: str, task: str, task_name: str, parent: str | None) -> None:
+    f = Fields(ctx, ptr, rec)
+    g = ctx.graph
+    key = "subdataset" if parent and "subdataset" in rec else "dataset"
+    name = f.text(key)
+    if not name:
+        f.reject(key, rec.get(key), "a dataset needs a name; its leaderboard is not mapped")
+        _reject_cells(ctx, rec, ptr, key, "its dataset has no name")
+        return
+    if parent is None:
+        node = dataset_node(ctx, name)
+    else:
+        node = named(ctx, ctx.mint.subdataset(parent, name), PWC.Dataset, name)
+        g.iri(node, PWC.subdatasetOf, parent)
+    description = f.text("description")
+    if description:
+        g.text(node, PWC.description, description)
+    for field_, prop in (("dataset_links", PWC.relatedLink), ("dataset_citations", PWC.citation)):
+        for i, link in f.objects(field_):
+            url = Fields(ctx, ptr + pointer(field_, i), link).url("url")
+            if url:
+                g.iri(node, prop, url)
+    sota = f.object("sota")
+    if sota:
+        _table(ctx, sota, ptr + pointer("sota"), task, node, task_name, name)
+    for i, sub in f.objects("subdatasets"):
+        _dataset(ctx, sub, ptr + pointer("subdatasets", i), task, task_name, node)
+
+
+def _metric(ctx: Context, name: str) -> str:
+    node = ctx.mint.metric(name)
+    ctx.graph.type(node, PWC.Metric)
+    if ctx.graph.once((node, name)):  # every spelling is kept, each a name and an alternative label
+        ctx.graph.text(node, PWC.name, name)
+        ctx.graph.text(node, SKOS.altLabel, name)
+    return node
+
+
+def _table(ctx: Context, sota: dict, ptr: str, task: str, dataset: str, task_name: str, dataset_name: str) -> None:
+    f = Fields(ctx, ptr, sota)
+    g = ctx.graph
+    columns = f.texts("metrics")
+    rows = f.objects("rows")
+    if not rows and not columns:
+        return
+    bench = ctx.mint.benchmark(task, dataset)
+    if g.type(bench, PWC.Benchmark):
+        g.text(bench, PWC.name, f"{task_name} on {dataset_name}")
+        g.text(bench, PWC.datasetName, dataset_name)
+        g.iri(bench, PWC.task, task)
+        g.iri(bench, PWC.dataset, dataset)
+        if columns:
+            seq = bench + "#metrics"
+            g.iri(bench, PWC.metricColumns, seq)
+            g.type(seq, RDF.Seq)
+            for i, column in enumerate(columns, 1):
+                g.iri(seq, f"{_SEQ_ITEM}{i}", _metric(ctx, column))
+    for column in columns:
+        g.iri(bench, PWC.hasMetric, _metric(ctx, column))
+    for i, row in rows:
+        _row(ctx, row, ptr + pointer("rows", i), bench)
+
+
+def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
+    f = Fields(ctx, ptr, row)
+    g = ctx.graph
+    ctx.bump("rows")
+    metrics = f.object("metrics")
+    if not metrics:
+        if metrics is not None or "metrics" not in row:
+            f.reject("metrics", row.get("metrics"), "a row needs metric values; the row is not mapped")
+        return
+    model_name = f.text("model_name")
+    if not model_name:
+        f.reject("model_name", row.get("model_name"), "a row needs a model name; the row is not mapped")
+        _reject_cells(ctx, row, ptr, "model_name", "its row has no model name")
+        return
+    paper = common.paper_of(f, "paper_title", "paper_url")
+    day = f.date("paper_date")
+    extra = f.boolean("uses_additional_data", default=False)
+    model = named(ctx, ctx.mint.model(model_name, paper or bench), PWC.Model, model_name)
+    # What every result of the row shares, formatted once.
+    shared = [(PWC.benchmark, iri(bench)), (PWC.model, iri(model)), (PWC.modelName, lit(model_name)),
+              (PWC.usesExtraTrainingData, boolean(extra))]
+    if paper:
+        shared.append((PWC.reportedIn, iri(paper)))
+    if day:
+        shared.append((PWC.resultDate, date(day)))
+    for i, link in f.objects("code_links"):
+        url = Fields(ctx, ptr + pointer("code_links", i), link).url("url")
+        if url:
+            shared.append((PWC.repository, iri(repository(ctx, url))))
+    for i, link in f.objects("model_links"):
+        url = Fields(ctx, ptr + pointer("model_links", i), link).url("url")
+        if url:
+            shared.append((PWC.modelLink, iri(url)))
+    for column, raw in metrics.items():
+        cell = ptr + pointer("metrics", column)
+        ctx.bump("values")
+        column = column.strip()
+        if not column:
+            ctx.reject(cell, "metrics", raw, "a metric needs a name; the value is not mapped")
+            continue
+        try:
+            value = parse_value(raw)
+        except ValueRejected as e:
+            ctx.reject(cell, "metrics", raw, str(e))
+            continue
+        metric = _metric(ctx, column)
+        # Everything a result says is in its key: two values that differ in anything are two results.
+        result = ctx.mint.result(bench, metric, model_name, paper or "", value.raw, day or "",
+                                 "extra" if extra else "")
+        if g.type(result, PWC.EvaluationResult):
+            ctx.bump("results")
+            g.iri(result, PWC.metric, metric)
+            for p, o in shared:
+                g.add(result, p, o)
+            g.add(result, PWC.value, decimal(value.number))
+            g.text(result, PWC.rawValue, value.raw)
+            if value.percent:
+                g.add(result, PWC.isPercentage, boolean(True))
+            if value.uncertainty is not None:
+                g.add(result, PWC.uncertainty, decimal(value.uncertainty))
+            if value.note:
+                g.text(result, PWC.valueNote, value.note)
+        else:
+            ctx.bump("duplicate values")
+        g.text(result, PWC.sourceRecord, cell)
+
+
+def _reject_cells(ctx: Context, rec: object, ptr: str, field_: str, why: str) -> None:
+    """Account for every value cell below a record that could not be mapped."""
+    if not isinstance(rec, dict):
+        return
+    rows = rec.get("sota", {}).get("rows") if isinstance(rec.get("sota"), dict) else None
+    if "metrics" in rec and isinstance(rec.get("metrics"), dict) and "model_name" in rec:
+        rows = None
+        for column, raw in rec["metrics"].items():
+            ctx.reject(ptr + pointer("metrics", column), field_, raw, f"not mapped: {why}")
+    for i, row in enumerate(rows or []):
+        _reject_cells(ctx, row, ptr + pointer("sota", "rows", i), field_, why)
+    for key in ("datasets", "subdatasets", "subtasks"):
+        items = rec.get(key)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            _reject_cells(ctx, item, ptr + pointer(key, i), field_, why)

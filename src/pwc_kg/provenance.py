@@ -1,0 +1,66 @@
+"""PROV-O records of a build: each source file, its named graph and the build activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .iri import Minter
+from .ntriples import integer, iri, lit, typed
+from .vocab import PROV, PWC, RDF, XSD
+
+
+@dataclass
+class SourceRecord:
+    """What a build learnt about one source file."""
+
+    path: str
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    graph: str
+    records: int = 0
+    records_rejected: int = 0
+    rejects: int = 0
+    triples: int = 0
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+def source_quads(mint: Minter, src: SourceRecord, graph: str) -> list[str]:
+    """Facts about a source and its graph: the same for the same input, build after build."""
+    s = mint.source(src.sha256)
+    g = f" <{graph}> .\n"
+    return [
+        f"<{s}> <{RDF.type}> <{PWC.Source}>{g}",
+        f"<{s}> <{PWC.fileName}> {lit(src.name)}{g}",
+        f"<{s}> <{PWC.sha256}> {lit(src.sha256)}{g}",
+        f"<{s}> <{PWC.byteSize}> {integer(src.size)}{g}",
+        f"<{s}> <{PWC.sourceKind}> {lit(src.kind)}{g}",
+        f"<{src.graph}> <{RDF.type}> <{PWC.SourceGraph}>{g}",
+        f"<{src.graph}> <{PROV.wasDerivedFrom}> <{s}>{g}",
+        f"<{src.graph}> <{PWC.sourceKind}> {lit(src.kind)}{g}",
+        f"<{src.graph}> <{PWC.recordCount}> {integer(src.records)}{g}",
+        f"<{src.graph}> <{PWC.rejectCount}> {integer(src.rejects)}{g}",
+        f"<{src.graph}> <{PWC.tripleCount}> {integer(src.triples)}{g}",
+    ]
+
+
+def build_quads(mint: Minter, build: str, graph: str, *, started: str, ended: str, version: str,
+                sources: list[SourceRecord], generated: list[str]) -> list[str]:
+    """The build's own activity record: the only triples that differ between two builds of one input."""
+    g = f" <{graph}> .\n"
+    agent = mint.base + "agent/pwc-kg"
+    out = [
+        f"<{build}> <{RDF.type}> <{PWC.Build}>{g}",
+        f"<{build}> <{PROV.startedAtTime}> {typed(started, XSD.dateTime)}{g}",
+        f"<{build}> <{PROV.endedAtTime}> {typed(ended, XSD.dateTime)}{g}",
+        f"<{build}> <{PWC.toolVersion}> {lit(version)}{g}",
+        f"<{build}> <{PWC.baseIri}> {lit(mint.base)}{g}",
+        f"<{build}> <{PROV.wasAssociatedWith}> <{agent}>{g}",
+        f"<{agent}> <{RDF.type}> <{PROV.SoftwareAgent}>{g}",
+    ]
+    for src in sources:
+        out.append(f"<{build}> <{PROV.used}> {iri(mint.source(src.sha256))}{g}")
+    for gname in generated:
+        out.append(f"<{gname}> <{PROV.wasGeneratedBy}> <{build}>{g}")
+    return out

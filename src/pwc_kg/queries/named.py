@@ -1,0 +1,75 @@
+"""Named queries: ``queries/NAME.rq`` files whose header comment documents them.
+
+A header declares each parameter on a line ``# @param NAME KIND  description``: KIND is an
+entity class (Paper, Task, Dataset, Metric, Model, Method, Benchmark, EvaluationResult), whose
+value may be a label, a slug or an IRI, or a literal type (string, integer, decimal, date, boolean).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(\w+)\s*(.*)$")
+ENTITY_KINDS = {"Paper", "Task", "Dataset", "Metric", "Model", "Method", "Benchmark", "EvaluationResult"}
+LITERAL_KINDS = {"string", "integer", "decimal", "date", "boolean"}
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    summary: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+
+def queries_dir() -> Path:
+    packaged = resources.files("pwc_kg") / "data" / "queries"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parents[3] / "queries"
+
+
+def parse_query(name: str, text: str, path: Path) -> NamedQuery:
+    params = []
+    summary = ""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = _PARAM.match(line)
+        if m:
+            kind = m[2]
+            if kind not in ENTITY_KINDS | LITERAL_KINDS:
+                raise ValueError(f"{path}: parameter {m[1]} has an unknown kind {kind!r}")
+            params.append(Param(m[1], kind, m[3].strip()))
+        elif not summary:
+            summary = line.lstrip("# ").split(":", 1)[-1].strip()
+    return NamedQuery(name, path, text, summary, tuple(params))
+
+
+def load_query(spec: str, stdin_text: str | None = None) -> NamedQuery:
+    """A query by name (``queries/NAME.rq``), by path to a ``.rq`` file, or ``-`` for standard input."""
+    if spec == "-":
+        return parse_query("stdin", stdin_text or "", Path("-"))
+    path = Path(spec)
+    if spec.endswith(".rq") and path.is_file():
+        return parse_query(path.stem, path.read_text(encoding="utf-8"), path)
+    named = queries_dir() / f"{spec}.rq"
+    if re.fullmatch(r"[\w\-]+", spec) and named.is_file():
+        return parse_query(spec, named.read_text(encoding="utf-8"), named)
+    known = ", ".join(q.name for q in list_queries())
+    raise FileNotFoundError(f"no query {spec!r}: give a name ({known}), a path to a .rq file, or -")
+
+
+def list_queries() -> list[NamedQuery]:
+    return [parse_query(p.stem, p.read_text(encoding="utf-8"), p) for p in sorted(queries_dir().glob("*.rq"))]

@@ -1,0 +1,110 @@
+"""Running a named query on a backend and formatting its rows (table, json, csv, tsv)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from ..vocab import XSD
+from .binding import bind_values
+from .named import ENTITY_KINDS, NamedQuery
+from .resolve import resolve
+
+_NUMERIC = {XSD.decimal, XSD.integer, XSD.double, "http://www.w3.org/2001/XMLSchema#float",
+            "http://www.w3.org/2001/XMLSchema#long", "http://www.w3.org/2001/XMLSchema#int"}
+_LITERAL_TYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.date, "boolean": XSD.boolean}
+
+
+class EmbeddedBackend:
+    """Queries a pyoxigraph store over the union of its named graphs."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def select(self, query: str) -> list[dict]:
+        result = self.store.query(query, use_default_graph_as_union=True)
+        names = [v.value for v in result.variables]
+        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+
+    def variables(self, query: str) -> list[str]:
+        return [v.value for v in self.store.query(query, use_default_graph_as_union=True).variables]
+
+
+def bind_params(backend, query: NamedQuery, params: dict[str, str]) -> str:
+    """The query text with each declared parameter resolved and bound; unknown or missing ones raise."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(params) - set(declared))
+    if unknown:
+        raise ValueError(f"query {query.name} takes no parameter {', '.join(unknown)} "
+                         f"(it takes: {', '.join(declared) or 'none'})")
+    bindings = {}
+    for name, p in declared.items():
+        if name not in params:
+            if query.path.name != "-":
+                raise ValueError(f"query {query.name} needs --param {name}=... ({p.kind}: {p.description})")
+            continue
+        value = params[name]
+        if p.kind in ENTITY_KINDS:
+            bindings[name] = resolve(backend, p.kind, value)
+        elif p.kind == "string":
+            bindings[name] = ox.Literal(value)
+        else:
+            bindings[name] = ox.Literal(value, datatype=ox.NamedNode(_LITERAL_TYPES[p.kind]))
+    return bind_values(query.text, bindings)
+
+
+def run_query(backend, query: NamedQuery, params: dict[str, str] | None = None) -> tuple[list[str], list[dict]]:
+    """(column names, rows of Python values) of a named query with its parameters bound."""
+    text = bind_params(backend, query, params or {}) if query.params or params else query.text
+    rows = backend.select(text)
+    columns = backend.variables(text) if hasattr(backend, "variables") else sorted({k for r in rows for k in r})
+    return columns, [{k: to_python(v) for k, v in row.items()} for row in rows]
+
+
+def to_python(term) -> object:
+    """Numbers as numbers (int when whole), booleans as booleans, everything else as its string."""
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt in _NUMERIC:
+            try:
+                d = Decimal(term.value)
+            except ArithmeticError:
+                return term.value
+            return int(d) if d == d.to_integral_value() and "e" not in term.value.lower() else float(d)
+        if dt == XSD.boolean:
+            return term.value in ("true", "1")
+        return term.value
+    return term.value
+
+
+def format_rows(columns: list[str], rows: list[dict], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([{c: r.get(c) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        w = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in columns])
+        return buf.getvalue()
+    if fmt == "table":
+        cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+        widths = [min(60, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
+        def line(values):
+            return "  ".join(v[:60].ljust(w) for v, w in zip(values, widths)).rstrip()
+        out = [line(columns), line(["-" * w for w in widths])] + [line(row) for row in cells]
+        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+        return "\n".join(out) + "\n"
+    raise ValueError(f"unknown format {fmt!r} (table, json, csv, tsv)")
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

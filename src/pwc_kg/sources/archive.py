@@ -1,0 +1,174 @@
+"""The five files of the Papers With Code archive, read as streams of records.
+
+Each file is one JSON array, plain or gzip-compressed. Records are read one at a time
+(ijson), so the 576k papers are never in memory at once. Numbers come as ``Decimal`` so a
+value keeps the digits the source wrote.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import ijson
+
+PAPERS = "papers"
+CODE_LINKS = "code-links"
+EVALUATION_TABLES = "evaluation-tables"
+METHODS = "methods"
+DATASETS = "datasets"
+# The order a build reads them in: later kinds look up names the earlier ones defined.
+KINDS = (METHODS, DATASETS, PAPERS, CODE_LINKS, EVALUATION_TABLES)
+
+_BY_NAME = {
+    "papers-with-abstracts": PAPERS,
+    "links-between-papers-and-code": CODE_LINKS,
+    "evaluation-tables": EVALUATION_TABLES,
+    "methods": METHODS,
+    "datasets": DATASETS,
+}
+
+
+class SourceError(Exception):
+    """A source file that cannot be read: names the file, the position and what is wrong."""
+
+    def __init__(self, path: os.PathLike | str, position: str, message: str):
+        self.path = str(path)
+        self.position = position
+        self.message = message
+        super().__init__(f"{self.path}: {position}: {message}")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    kind: str
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".gz", ".json"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name
+
+
+def _open(path: Path):
+    with open(path, "rb") as probe:
+        magic = probe.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+
+
+def kind_of_record(record: object) -> str | None:
+    """Which archive file a record belongs in, from its keys."""
+    if not isinstance(record, dict):
+        return None
+    keys = record.keys()
+    if "task" in keys and ("datasets" in keys or "subtasks" in keys):
+        return EVALUATION_TABLES
+    if "repo_url" in keys:
+        return CODE_LINKS
+    if "paper_url" in keys and ("abstract" in keys or "authors" in keys):
+        return PAPERS
+    url = record.get("url")
+    if "collections" in keys or (isinstance(url, str) and "/method/" in url):
+        return METHODS
+    if "data_loaders" in keys or "modalities" in keys or (isinstance(url, str) and "/dataset/" in url):
+        return DATASETS
+    return None
+
+
+def is_json_file(path: Path) -> bool:
+    return path.name.endswith((".json", ".json.gz"))
+
+
+def classify(path: Path) -> str:
+    """The kind of an archive file, by its name, else by its first record."""
+    kind = _BY_NAME.get(_stem(path))
+    if kind:
+        return kind
+    for _, record in iter_records(path):
+        kind = kind_of_record(record)
+        if kind:
+            return kind
+        raise SourceError(path, "record 0", "not a record of any Papers With Code archive file "
+                          "(papers-with-abstracts, links-between-papers-and-code, evaluation-tables, methods, datasets)")
+    raise SourceError(path, "file", "an empty array, and the file name does not say which archive file it is")
+
+
+def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None) -> list[SourceFile]:
+    """The archive files among the given files and folders.
+
+    A file given by name must be an archive file. In a folder, the ``.json`` and ``.json.gz``
+    files that are no archive file (a README.json, say) are skipped and listed in ``skipped``.
+    """
+    seen: dict[Path, SourceFile] = {}
+    for p in map(Path, paths):
+        if p.is_dir():
+            for child in sorted(c for c in p.iterdir() if c.is_file() and is_json_file(c)):
+                try:
+                    seen.setdefault(child.resolve(), SourceFile(child, classify(child)))
+                except SourceError as e:
+                    if skipped is None:
+                        raise
+                    skipped.append(f"{child}: {e.message}")
+        elif p.is_file():
+            seen.setdefault(p.resolve(), SourceFile(p, classify(p)))
+        else:
+            raise SourceError(p, "file", "no such file or folder")
+    # Dependency order first, then file name, so that a build is the same whatever order it was given.
+    return sorted(seen.values(), key=lambda s: (KINDS.index(s.kind), s.name, str(s.path)))
+
+
+def iter_records(path: Path) -> Iterator[tuple[int, object]]:
+    """(position, record) for each item of the file's top-level JSON array."""
+    path = Path(path)
+    count = 0  # records yielded so far: the index of the record being read when an error comes
+    try:
+        with _open(path) as f:
+            first = _first_significant_byte(f)
+            if first != b"[":
+                what = "nothing" if not first else repr(first.decode("latin-1"))
+                raise SourceError(path, "byte 0", f"expected a JSON array of records, found {what}")
+            f.seek(0)
+            for record in ijson.items(f, "item"):
+                yield count, record
+                count += 1
+    except SourceError:
+        raise
+    except ijson.JSONError as e:
+        raise SourceError(path, f"record {count}", f"invalid JSON: {e}") from None
+    except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+        raise SourceError(path, f"record {count}", f"damaged gzip file: {e}") from None
+    except UnicodeDecodeError as e:
+        raise SourceError(path, f"record {count}", f"not UTF-8: {e}") from None
+
+
+def _first_significant_byte(f) -> bytes:
+    while True:
+        chunk = f.read(4096)
+        if not chunk:
+            return b""
+        stripped = chunk.lstrip(b" \t\r\n\xef\xbb\xbf")
+        if stripped:
+            return stripped[:1]
+
+
+def file_digest(path: Path) -> tuple[int, str]:
+    """(size in bytes, hex sha256) of a file."""
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()

@@ -1,0 +1,39 @@
+"""``pwc-kg stats``: what a store holds, per class and per named graph."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .vocab import PWC_NS
+
+
+def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
+    graphs = {}
+    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
+        graphs[row["g"].value] = int(row["n"].value)
+    classes = {}
+    q = (f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), \"{PWC_NS}\")) }} "
+         "GROUP BY ?c ORDER BY ?c")
+    for row in store.query(q, use_default_graph_as_union=True):
+        classes[row["c"].value.removeprefix(PWC_NS)] = int(row["n"].value)
+    out = {"triples": sum(graphs.values()), "classes": classes, "graphs": graphs}
+    if generation is not None and (generation / "build.json").is_file():
+        build = json.loads((generation / "build.json").read_text())
+        out["build"] = {k: build[k] for k in ("generation", "base_iri", "records", "records_rejected", "rejects",
+                                              "violations", "seconds") if k in build}
+    return out
+
+
+def format_stats(stats: dict) -> str:
+    lines = [f"triples  {stats['triples']:>12,}", "", "classes"]
+    lines += [f"  {name:<24}{n:>12,}" for name, n in stats["classes"].items()]
+    lines += ["", "graphs"]
+    lines += [f"  {g:<60}{n:>12,}" for g, n in stats["graphs"].items()]
+    if "build" in stats:
+        b = stats["build"]
+        lines += ["", f"build {b.get('generation')}: {b.get('records', 0):,} records, "
+                      f"{b.get('rejects', 0):,} rejects, {b.get('violations', 0):,} violations"]
+    return "\n".join(lines) + "\n"

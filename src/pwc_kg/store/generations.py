@@ -1,0 +1,132 @@
+"""A store folder holds generations; ``current`` points at the one in use.
+
+::
+
+    pwc-kg-store/
+      .lock                 held by the build running now, if any
+      current -> gen-...    the published generation (a symlink, swapped atomically)
+      gen-20261125T101500-1234/
+        db/                 the pyoxigraph (RocksDB) store
+        rejects.jsonl       what the build could not map, and why
+        build.json          the build's summary
+
+A build writes a new generation beside the current one and swaps the link only when it has
+succeeded, so a failed or killed build leaves the previous store as it was, and readers of
+the previous generation keep reading it. The generation before the current one is kept
+until the next build, for readers still holding it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import errno
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import pyoxigraph as ox
+
+DEFAULT_STORE = "pwc-kg-store"
+
+
+class BuildLocked(RuntimeError):
+    """Another build holds the store."""
+
+
+class StoreMissing(FileNotFoundError):
+    """No published store at the given folder."""
+
+
+class StoreDir:
+    def __init__(self, path: str | os.PathLike = DEFAULT_STORE):
+        self.path = Path(path)
+
+    @property
+    def current_link(self) -> Path:
+        return self.path / "current"
+
+    def current(self) -> Path | None:
+        """The published generation, or None if nothing was ever built here."""
+        link = self.current_link
+        if not link.is_symlink() and not link.exists():
+            return None
+        target = link.resolve()
+        return target if (target / "db").is_dir() else None
+
+    def require_current(self) -> Path:
+        gen = self.current()
+        if gen is None:
+            raise StoreMissing(f"no pwc-kg store at {self.path} (run 'pwc-kg build SOURCE... --store {self.path}' first)")
+        return gen
+
+    def open(self) -> ox.Store:
+        """The published store, read-only: safe beside a running build."""
+        return ox.Store.read_only(str(self.require_current() / "db"))
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the build lock; a second build at the same time is refused, not queued."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as e:
+                if e.errno in (errno.EAGAIN, errno.EACCES):
+                    raise BuildLocked(f"another build is running on {self.path}; wait for it to finish") from None
+                raise
+            os.ftruncate(fd, 0)
+            os.write(fd, f"{os.getpid()}\n".encode())
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def new_generation(self) -> Path:
+        stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        gen = self.path / f"gen-{stamp}-{os.getpid()}"
+        gen.mkdir(parents=True)
+        return gen
+
+    def publish(self, gen: Path) -> None:
+        """Point ``current`` at the new generation atomically; keep its predecessor as ``previous``."""
+        previous = self.current()
+        if previous is not None:
+            self._link("previous", previous)
+        self._link("current", gen)
+        self.clean_abandoned()
+
+    def _link(self, name: str, gen: Path) -> None:
+        tmp = self.path / f".{name}-{os.getpid()}"
+        if tmp.is_symlink() or tmp.exists():
+            tmp.unlink()
+        os.symlink(gen.name, tmp)
+        os.replace(tmp, self.path / name)
+        _fsync_dir(self.path)
+
+    def discard(self, gen: Path) -> None:
+        shutil.rmtree(gen, ignore_errors=True)
+
+    def clean_abandoned(self) -> None:
+        """Remove every generation but the current and the previous one (e.g. left by a killed build).
+
+        Call it only while holding the lock: a running build's generation is neither.
+        """
+        keep = set()
+        for name in ("current", "previous"):
+            link = self.path / name
+            if link.is_symlink():
+                keep.add(os.readlink(link))
+        for old in self.path.glob("gen-*"):
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
