@@ -18,21 +18,25 @@ def map_paper(ctx: Context, index: int, record: dict) -> bool:
     g = ctx.graph
     title = f.text("title")
     paper_url = f.text("paper_url")
-    arxiv = common.clean_arxiv_id(f.text("arxiv_id"))
+    arxiv = (common.clean_arxiv_id(f.text("arxiv_id")) or common.arxiv_id_of(f.text("url_abs"))
+             or common.arxiv_id_of(f.text("url_pdf")))
     slug = common.pwc_paper_slug(paper_url)
-    if not title:
-        f.reject("title", record.get("title"), "a paper needs a title; record not mapped")
-        return False
     if slug:
         node = ctx.mint.paper(slug)
     elif arxiv:
         node = ctx.mint.paper_arxiv(arxiv)
-    else:
+    elif title:
         node = ctx.mint.paper_external("title:" + common.title_key(title))
-        if paper_url:
-            f.reject("paper_url", paper_url, "not a Papers With Code paper URL; the IRI is minted from the title")
+    else:
+        f.reject("paper_url", paper_url, "a paper needs a Papers With Code URL, an arXiv id or a title; record not mapped")
+        return False
+    if paper_url and not slug:
+        f.reject("paper_url", paper_url, "not a Papers With Code paper URL; the IRI is minted from the arXiv id or title")
+    if not title:
+        f.reject("title", record.get("title"), "no title; the paper is kept under its URL and arXiv id")
     g.type(node, PWC.Paper)
-    g.text(node, PWC.title, title)
+    if title:
+        g.text(node, PWC.title, title)
     if slug:
         g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/paper/{segment(slug)}")
     if arxiv:

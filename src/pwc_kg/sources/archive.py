@@ -62,10 +62,55 @@ def _stem(path: Path) -> str:
     return name
 
 
+class _GzipStream:
+    """A gzip reader that hands out every byte it could decompress before reporting damage.
+
+    gzip raises as soon as a read reaches the damage, losing the bytes before it in that read;
+    this reader ends the stream there instead and keeps the error, so the records before the
+    damage are read and the error names the record it cut.
+    """
+
+    def __init__(self, path: Path):
+        self._f = gzip.open(path, "rb")
+        self.error: Exception | None = None
+
+    def read(self, n: int = -1) -> bytes:
+        if self.error is not None:
+            return b""
+        start = self._f.tell()
+        try:
+            return self._f.read(n)
+        except (EOFError, gzip.BadGzipFile, zlib.error):
+            pass
+        # Read the same span again in small steps, keeping what comes before the damage.
+        self._f.seek(start)
+        pieces = []
+        while n < 0 or sum(map(len, pieces)) < n:
+            try:
+                piece = self._f.read(256)
+            except (EOFError, gzip.BadGzipFile, zlib.error) as e:
+                self.error = e
+                break
+            if not piece:
+                break
+            pieces.append(piece)
+        return b"".join(pieces)
+
+    def seek(self, pos: int) -> int:
+        self.error = None
+        return self._f.seek(pos)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._f.close()
+
+
 def _open(path: Path):
     with open(path, "rb") as probe:
         magic = probe.read(2)
-    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
+    return _GzipStream(path) if magic == b"\x1f\x8b" else open(path, "rb")
 
 
 def kind_of_record(record: object) -> str | None:
@@ -140,9 +185,16 @@ def iter_records(path: Path) -> Iterator[tuple[int, object]]:
                 what = "nothing" if not first else repr(first.decode("latin-1"))
                 raise SourceError(path, "byte 0", f"expected a JSON array of records, found {what}")
             f.seek(0)
-            for record in ijson.items(f, "item"):
-                yield count, record
-                count += 1
+            try:
+                for record in ijson.items(f, "item", buf_size=16384):
+                    yield count, record
+                    count += 1
+            except ijson.JSONError:
+                if getattr(f, "error", None) is None:
+                    raise
+            damage = getattr(f, "error", None)
+            if damage is not None:
+                raise SourceError(path, f"record {count}", f"damaged gzip file: {damage}")
     except SourceError:
         raise
     except ijson.JSONError as e:

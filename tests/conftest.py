@@ -1,0 +1,44 @@
+"""Shared fixtures: stores built once per session from the bundled test data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import pwc_kg
+
+FIXTURES = Path(__file__).parent / "fixtures"
+LAMINI = FIXTURES / "lamini"
+SOTA = FIXTURES / "sota-extractor"
+QUIRKS = FIXTURES / "quirks"
+BAD = FIXTURES / "bad"
+LAMINI_TITLE = "LaMini-LM: A Diverse Herd of Distilled Models from Large-Scale Instructions"
+SOTA_FILES = sorted(SOTA.glob("*.json"))
+
+
+def build_store(tmp_path_factory, name: str, sources: list) -> Path:
+    store = tmp_path_factory.mktemp(name) / "store"
+    pwc_kg.build([str(s) for s in sources], store)
+    return store
+
+
+@pytest.fixture(scope="session")
+def lamini_store(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory, "lamini", [LAMINI])
+
+
+@pytest.fixture(scope="session")
+def sota_store(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory, "sota", SOTA_FILES)
+
+
+@pytest.fixture(scope="session")
+def quirks_store(tmp_path_factory) -> Path:
+    return build_store(tmp_path_factory, "quirks", [QUIRKS])
+
+
+def rejects_of(store: Path) -> list[dict]:
+    path = Path(store) / "current" / "rejects.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
