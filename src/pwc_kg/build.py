@@ -8,11 +8,13 @@ of the store folder; it is published only once everything, validation included, 
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import json
 import queue
 import shutil
 import threading
 import time
+import traceback
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -172,7 +174,11 @@ def build(
             report.store = str(sd.path)
             (gen / "build.json").write_text(json.dumps(report.to_json(), indent=2))
             sd.publish(gen)
-        except BaseException:
+        except BaseException as e:
+            # The store closes when its last reference goes: drop the ones the traceback holds first,
+            # or RocksDB may still write into the generation while it is being removed.
+            traceback.clear_frames(e.__traceback__)
+            gc.collect()
             sd.discard(gen)
             raise
     if rejects:
@@ -183,11 +189,11 @@ def build(
 
 def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], mint: Minter, timings: dict, validate: bool,
                 progress: Progress | None) -> BuildReport:
+    store = ox.Store(str(gen / "db"))
     started = _now()
     t0 = time.perf_counter()
     staging = gen / "staging"
     staging.mkdir()
-    store = ox.Store(str(gen / "db"))
     loader = _Loader(store)
     report = BuildReport(store="", generation=gen.name, base_iri=mint.base, rejects_file=str(gen / "rejects.jsonl"))
     registry = Registry()
@@ -228,7 +234,6 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
         (gen / "validation.txt").write_text(result.text())
         timings["validate"] = time.perf_counter() - t3
     store.flush()
-    del store
     report.records = sum(r.records for r in report.sources)
     report.records_rejected = sum(r.records_rejected for r in report.sources)
     report.rejects = sum(r.rejects for r in report.sources)
