@@ -131,8 +131,6 @@ def _map_source(src: SourceFile, label: str, out_path: Path, ctx_args: dict, pro
                 ctx.records_rejected += 1
             if progress and index % 5000 == 0:
                 progress(src.name, index, None)
-        for line in source_quads(mint, record, graph):
-            out.write(line)
         writer.flush()
     record.records = ctx.records
     record.records_rejected = ctx.records_rejected
@@ -217,9 +215,9 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
     timings["count"] = time.perf_counter() - t1
     prov_graph = mint.graph("provenance")
     build_iri = mint.build(started.replace(":", "").replace("-", ""))
-    prov = build_quads(mint, build_iri, prov_graph, started=started, ended=_now(), version=__version__,
-                       sources=report.sources, generated=[r.graph for r in report.sources] + [mint.graph("ontology")])
-    # Corrected counts go in the provenance graph, where the build's record lives.
+    prov = [line for rec in report.sources for line in source_quads(mint, rec, prov_graph)]
+    prov += build_quads(mint, build_iri, prov_graph, started=started, ended=_now(), version=__version__,
+                        sources=report.sources, generated=[r.graph for r in report.sources] + [mint.graph("ontology")])
     store.bulk_load(input="".join(prov).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     shutil.rmtree(staging)
     t2 = time.perf_counter()

@@ -112,15 +112,10 @@ def cmd_build(args) -> int:
 def cmd_validate(args) -> int:
     sd = StoreDir(args.store)
     if args.engine == "pyshacl":
-        import rdflib
-
         from .validation import validate_with_pyshacl
+        from .validation.reference import union_graph
 
-        store = sd.open()
-        data = rdflib.Dataset(default_union=True)
-        nq = store.dump(format=__import__("pyoxigraph").RdfFormat.N_QUADS)
-        data.parse(data=nq.decode("utf-8"), format="nquads")
-        conforms, _, text = validate_with_pyshacl(data)
+        conforms, _, text = validate_with_pyshacl(union_graph(sd.open()))
         print(text)
         return 0 if conforms else 1
     from .validation import validate_store

@@ -28,3 +28,13 @@ def validate_with_pyshacl(data, shapes: Path | None = None) -> tuple[bool, list[
     for row in report.query(q):
         found.append((str(row.f), str(row.p), str(row.c).removeprefix(SH).removesuffix("ConstraintComponent")))
     return bool(conforms), sorted(set(found)), text
+
+
+def union_graph(store):
+    """The union of a pyoxigraph store's named graphs as an rdflib Graph (for small stores)."""
+    import pyoxigraph as ox
+    import rdflib
+
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    data = triples.serialize(format=ox.RdfFormat.N_TRIPLES)
+    return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
