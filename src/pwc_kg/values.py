@@ -61,9 +61,22 @@ def _decimal(text: str, magnitude: str | None = None) -> str:
         raise ValueRejected(f"not a finite number: {text!r}")
     if magnitude:
         d = d.scaleb(MAGNITUDES[magnitude.lower()])
-    if d != 0 and not -30 <= d.adjusted() <= 24:
-        raise ValueRejected(f"number out of range: {text!r}")
+    # The store keeps decimals as 128-bit fixed point (18 fractional digits, |x| < 1.7e20):
+    # a value outside would be stored but could not be compared or ranked.
+    if d != 0 and d.adjusted() > 19:
+        raise ValueRejected(f"number too large to rank (above 1e20): {text!r}")
+    if _fraction_digits(d) > 18:
+        raise ValueRejected(f"more than 18 digits after the point: {text!r}")
     return canonical_decimal(d)
+
+
+def _fraction_digits(d: Decimal) -> int:
+    """Significant digits after the point, exactly (no rounding to the context's precision)."""
+    _, digits, exponent = d.as_tuple()
+    if not isinstance(exponent, int) or exponent >= 0:
+        return 0
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -exponent - zeros)
 
 
 def canonical_decimal(d: Decimal) -> str:

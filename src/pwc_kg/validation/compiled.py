@@ -15,8 +15,15 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 SUPPORTED = {"minCount", "maxCount", "datatype", "class", "nodeKind", "pattern", "flags", "minLength",
              "minInclusive", "maxInclusive", "path", "name", "description", "message", "severity", "order"}
 NODE_LEVEL = {"targetClass", "property", "or", "message", "name", "description"}
-# Datatypes whose lexical form SPARQL can check with a cast: a failed cast is an ill-formed literal.
-_CASTS = {XSD + t for t in ("decimal", "integer", "boolean", "date", "dateTime", "double", "string", "gYear")}
+# How to tell a well-formed literal of a datatype: its lexical space as a regular expression, or a
+# cast that fails on an ill-formed one (dates, where the calendar matters).
+_LEXICAL = {
+    XSD + "decimal": r"^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)$",
+    XSD + "integer": r"^[+-]?[0-9]+$",
+    XSD + "boolean": r"^(true|false|1|0)$",
+    XSD + "gYear": r"^-?([1-9][0-9]{4,}|[0-9]{4})(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?$",
+}
+_CASTS = {XSD + "date", XSD + "dateTime", XSD + "double"}
 SAMPLE = 20
 
 
@@ -91,6 +98,7 @@ def _compile(path: str) -> tuple[Constraint, ...]:
     shapes = g.query(f"SELECT ?s ?c WHERE {{ ?s <{SH}targetClass> ?c }} ORDER BY ?s")
     for row in shapes:
         shape, target = row["s"], row["c"]
+        focus = _focus(target.value)
         for q in g.quads_for_pattern(shape, None, None):
             key = q.predicate.value
             if key != RDF_TYPE and key.removeprefix(SH) not in NODE_LEVEL:
@@ -107,12 +115,12 @@ def _compile(path: str) -> tuple[Constraint, ...]:
             path_ = params.get("path")
             if not isinstance(path_, ox.NamedNode):
                 raise UnsupportedShape(f"{shape.value}: only IRI paths are supported")
-            out.extend(_constraints(shape.value, target.value, path_.value, params))
-        out.extend(_or_constraints(g, shape, target))
+            out.extend(_constraints(shape.value, target.value, path_.value, params, focus))
+        out.extend(_or_constraints(g, shape, target, focus))
     return tuple(out)
 
 
-def _or_constraints(g: ox.Store, shape, target) -> list[Constraint]:
+def _or_constraints(g: ox.Store, shape, target, focus: str) -> list[Constraint]:
     """sh:or of property shapes that each only require a value (sh:minCount 1): one of the paths must have one."""
     out = []
     q = f"""SELECT ?list WHERE {{ <{shape.value}> <{SH}or> ?list }}"""
@@ -125,7 +133,7 @@ def _or_constraints(g: ox.Store, shape, target) -> list[Constraint]:
                 raise UnsupportedShape(f"{shape.value}: sh:or members may only say sh:path and sh:minCount 1")
             paths.append(params["path"].value)
         tests = " ".join(f"FILTER NOT EXISTS {{ ?focus <{p}> ?any{i} }}" for i, p in enumerate(paths))
-        query = f"SELECT DISTINCT ?focus ?value WHERE {{ ?focus <{RDF_TYPE}> <{target.value}> . {tests} BIND(0 AS ?value) }}"
+        query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {tests} BIND(0 AS ?value) }}"
         text = msg["m"].value if msg else f"needs a value for one of {', '.join(paths)}"
         out.append(Constraint(shape.value, target.value, " | ".join(paths), "or", " | ".join(paths), query, text))
     return out
@@ -141,8 +149,15 @@ def _list_items(g: ox.Store, head) -> list:
     return items
 
 
-def _constraints(shape: str, target: str, path: str, params: dict) -> list[Constraint]:
-    focus = f"?focus <{RDF_TYPE}> <{target}> ."
+def _focus(target: str) -> str:
+    """Focus nodes: SHACL instances of the target class, i.e. of it or of any subclass.
+
+    ``?target`` is bound by ``validate_store`` to the class and its subclasses in the store.
+    """
+    return "?focus <" + RDF_TYPE + "> ?target ."
+
+
+def _constraints(shape: str, target: str, path: str, params: dict, focus: str) -> list[Constraint]:
     values = f"{focus} ?focus <{path}> ?value ."
     msg = params.get("message")
     out = []
@@ -166,9 +181,10 @@ def _constraints(shape: str, target: str, path: str, params: dict) -> list[Const
     if "datatype" in params:
         dt = params["datatype"].value
         check = f"!isLiteral(?value) || datatype(?value) != <{dt}>"
-        if dt in _CASTS and dt != XSD + "string":
-            cast = f"<{dt}>(STR(?value))"
-            out_where = f"{values} BIND({cast} AS ?cast) FILTER({check} || !BOUND(?cast))"
+        if dt in _LEXICAL:
+            out_where = f'{values} FILTER({check} || !REGEX(STR(?value), "{_LEXICAL[dt]}"))'
+        elif dt in _CASTS:
+            out_where = f"{values} BIND(<{dt}>(STR(?value)) AS ?cast) FILTER({check} || !BOUND(?cast))"
         else:
             out_where = f"{values} FILTER({check})"
         add("datatype", dt, out_where, default_msg=f"values must be well-formed {dt}")
@@ -194,22 +210,31 @@ def _constraints(shape: str, target: str, path: str, params: dict) -> list[Const
         n = int(params["minLength"].value)
         add("minLength", str(n), f"{values} FILTER(isBlank(?value) || STRLEN(STR(?value)) < {n})",
             default_msg=f"values must be at least {n} characters long")
-    for comp, op in (("minInclusive", "<"), ("maxInclusive", ">")):
+    for comp, op in (("minInclusive", ">="), ("maxInclusive", "<=")):
         if comp in params:
             bound = _term(params[comp])
-            add(comp, params[comp].value, f"{values} FILTER(!(?value >= {bound} || ?value < {bound}) || ?value {op} {bound})",
-                default_msg=f"values must be {'at least' if op == '<' else 'at most'} {params[comp].value}")
+            # A value that cannot be compared (an error in SPARQL) violates the constraint too.
+            add(comp, params[comp].value, f"{values} FILTER(!COALESCE(?value {op} {bound}, false))",
+                default_msg=f"values must be {'at least' if op == '>=' else 'at most'} {params[comp].value}")
     return out
 
 
 def validate_store(store: ox.Store, shapes: Path | None = None, sample: int = SAMPLE) -> ValidationResult:
     """Run every compiled constraint over the union of the store's named graphs."""
     result = ValidationResult()
+    subclasses: dict[str, str] = {}
     for c in compile_shapes(shapes):
-        rows = list(store.query(c.query, use_default_graph_as_union=True))
+        if c.target not in subclasses:
+            rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{SUBCLASS}>* <{c.target}> }}",
+                               use_default_graph_as_union=True)
+            classes = {c.target} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
+            subclasses[c.target] = " ".join(f"<{k}>" for k in sorted(classes))
+        query = c.query.replace("WHERE {", f"WHERE {{ VALUES ?target {{ {subclasses[c.target]} }}", 1)
+        rows = list(store.query(query, use_default_graph_as_union=True))
         if not rows:
             continue
-        key = f"{_short(c.target)} {_short(c.path)} {c.component} {_short(c.value)}"
+        paths = " | ".join(_short(p) for p in c.path.split(" | "))
+        key = f"{_short(c.target)} {paths} {c.component}" + ("" if c.component == "or" else f" {_short(c.value)}")
         result.by_constraint[key] = len(rows)
         result.count += len(rows)
         for row in rows[: max(0, sample - len(result.samples))]:

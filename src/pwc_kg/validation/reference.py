@@ -8,7 +8,7 @@ from .compiled import SH, shapes_path
 
 
 def validate_with_pyshacl(data, shapes: Path | None = None) -> tuple[bool, list[tuple[str, str, str]], str]:
-    """Validate an rdflib Graph (or Dataset); returns (conforms, [(focus, path, component)], report text).
+    """Validate an rdflib Graph (or Dataset); returns (conforms, [(focus, path or "-", component)], report text).
 
     The ontology graph is passed as ``ont_graph`` so that sh:class sees subclasses.
     """
@@ -24,9 +24,10 @@ def validate_with_pyshacl(data, shapes: Path | None = None) -> tuple[bool, list[
     )
     found = []
     q = f"""SELECT ?f ?p ?c WHERE {{ ?r a <{SH}ValidationResult> ; <{SH}focusNode> ?f ;
-            <{SH}resultPath> ?p ; <{SH}sourceConstraintComponent> ?c }}"""
+            <{SH}sourceConstraintComponent> ?c OPTIONAL {{ ?r <{SH}resultPath> ?p }} }}"""
     for row in report.query(q):
-        found.append((str(row.f), str(row.p), str(row.c).removeprefix(SH).removesuffix("ConstraintComponent")))
+        path = str(row.p) if row.p is not None else "-"  # node-level results (sh:or) have no path
+        found.append((str(row.f), path, str(row.c).removeprefix(SH).removesuffix("ConstraintComponent")))
     return bool(conforms), sorted(set(found)), text
 
 
