@@ -86,6 +86,7 @@ class _Loader:
         self.store = store
         self.jobs: queue.Queue = queue.Queue()
         self.error: BaseException | None = None
+        self.cancelled = False
         self.thread = threading.Thread(target=self._run, name="pwc-kg-loader", daemon=True)
         self.thread.start()
 
@@ -95,43 +96,47 @@ class _Loader:
             if job is None:
                 return
             path, fmt, graph = job
-            if self.error is not None:
+            if self.error is not None or self.cancelled:
                 continue
             try:
                 self.store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
             except BaseException as e:  # noqa: BLE001 - reported by finish()
                 self.error = BuildError(f"loading {Path(path).name} failed: {e}")
+            if Path(path).parent.name == "staging":
+                Path(path).unlink(missing_ok=True)  # loaded: the disk space goes back
 
     def load(self, path: Path, fmt=ox.RdfFormat.N_QUADS, graph: str | None = None) -> None:
         self.jobs.put((path, fmt, graph))
 
-    def finish(self) -> None:
+    def finish(self, cancel: bool = False) -> None:
+        """Wait for the loads queued so far (or, with ``cancel``, only for the one running)."""
+        self.cancelled = cancel
         self.jobs.put(None)
         self.thread.join()
-        if self.error is not None:
+        if self.error is not None and not cancel:
             raise self.error
 
 
-def _map_source(src: SourceFile, label: str, out_path: Path, ctx_args: dict, progress: Progress | None) -> SourceRecord:
+def _map_source(src: SourceFile, label: str, staging: Path, stem: str, loader: "_Loader", ctx_args: dict,
+                progress: Progress | None) -> SourceRecord:
     size, sha = file_digest(src.path)
     mint: Minter = ctx_args["mint"]
     graph = graph_name(mint, label)
     record = SourceRecord(str(src.path), label, src.kind, size, sha, graph)
     mapper = MAPPERS[src.kind]
-    with open(out_path, "w", encoding="utf-8", newline="\n") as out:
-        writer = GraphWriter(out, graph)
-        ctx = Context(source=label, graph=writer, **ctx_args)
-        rejects_before = ctx.rejects.count
-        for index, rec in iter_records(src.path):
-            if not isinstance(rec, dict):
-                raise SourceError(src.path, f"record {index}",
-                                  f"expected an object (a {src.kind} record), found {type(rec).__name__}")
-            ctx.records += 1
-            if not mapper(ctx, index, rec):
-                ctx.records_rejected += 1
-            if progress and index % 5000 == 0:
-                progress(src.name, index, None)
-        writer.flush()
+    writer = GraphWriter(graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_TRIPLES, graph))
+    ctx = Context(source=label, graph=writer, **ctx_args)
+    rejects_before = ctx.rejects.count
+    for index, rec in iter_records(src.path):
+        if not isinstance(rec, dict):
+            raise SourceError(src.path, f"record {index}",
+                              f"expected an object (a {src.kind} record), found {type(rec).__name__}")
+        ctx.records += 1
+        if not mapper(ctx, index, rec):
+            ctx.records_rejected += 1
+        if progress and index % 5000 == 0:
+            progress(src.name, index, None)
+    writer.close()
     record.records = ctx.records
     record.records_rejected = ctx.records_rejected
     record.rejects = ctx.rejects.count - rejects_before
@@ -199,14 +204,14 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
         rejects = Rejects(rej_out)
         try:
             for i, src in enumerate(files):
-                out = staging / f"{i:03d}-{src.kind}.nq"
-                rec = _map_source(src, labels[src.path], out, {"rejects": rejects, "mint": mint, "registry": registry},
-                                  progress)
+                rec = _map_source(src, labels[src.path], staging, f"{i:03d}-{src.kind}", loader,
+                                  {"rejects": rejects, "mint": mint, "registry": registry}, progress)
                 report.sources.append(rec)
-                loader.load(out)
             loader.load(ontology_path(), ox.RdfFormat.TURTLE, mint.graph("ontology"))
-        finally:
-            loader.finish()
+        except BaseException:
+            loader.finish(cancel=True)
+            raise
+        loader.finish()
     timings["map_and_load"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     counts = graph_counts(store)

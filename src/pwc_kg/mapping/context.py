@@ -1,11 +1,11 @@
-"""What a mapper writes to: one named graph's N-Quads, the rejects report, and shared look-ups."""
+"""What a mapper writes to: one named graph's triples, the rejects report, and shared look-ups."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Callable
 
 from ..iri import Minter, name_key
 from ..ntriples import iri, lit
@@ -15,11 +15,21 @@ TYPE = RDF.type
 
 
 class GraphWriter:
-    """Writes the triples of one named graph as N-Quads lines, typing each node once."""
+    """Writes the triples of one named graph as N-Triples files, typing each node once.
 
-    def __init__(self, out: IO[str], graph: str):
-        self._out = out
-        self._g = f" <{graph}> .\n"
+    The output is cut into chunks of ``chunk_lines`` triples; each finished chunk is handed to
+    ``on_chunk`` (the build loads it into the store while the mapping goes on).
+    """
+
+    def __init__(self, graph: str, folder: Path, stem: str, on_chunk: Callable[[Path], None],
+                 chunk_lines: int = 1_000_000):
+        self._folder = folder
+        self._stem = stem
+        self._on_chunk = on_chunk
+        self._chunk_lines = chunk_lines
+        self._chunk = 0
+        self._in_chunk = 0
+        self._out: IO[str] | None = None
         self._buf: list[str] = []
         self._typed: set[tuple[str, str]] = set()
         self.graph = graph
@@ -27,7 +37,7 @@ class GraphWriter:
 
     def add(self, s: str, p: str, o: str) -> None:
         """Subject and predicate are IRIs; the object is an already formatted term."""
-        self._buf.append(f"<{s}> <{p}> {o}{self._g}")
+        self._buf.append(f"<{s}> <{p}> {o} .\n")
         if len(self._buf) >= 4096:
             self.flush()
 
@@ -54,10 +64,30 @@ class GraphWriter:
         return True
 
     def flush(self) -> None:
-        if self._buf:
-            self.count += len(self._buf)
-            self._out.write("".join(self._buf))
-            self._buf.clear()
+        if not self._buf:
+            return
+        if self._out is None:
+            self._path = self._folder / f"{self._stem}-{self._chunk:04d}.nt"
+            self._out = open(self._path, "w", encoding="utf-8", newline="\n")
+        self.count += len(self._buf)
+        self._in_chunk += len(self._buf)
+        self._out.write("".join(self._buf))
+        self._buf.clear()
+        if self._in_chunk >= self._chunk_lines:
+            self._end_chunk()
+
+    def _end_chunk(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+            self._on_chunk(self._path)
+            self._chunk += 1
+            self._in_chunk = 0
+
+    def close(self) -> None:
+        """Flush and hand over the last chunk."""
+        self.flush()
+        self._end_chunk()
 
 
 class Rejects:
