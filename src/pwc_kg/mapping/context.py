@@ -22,7 +22,7 @@ class GraphWriter:
     """
 
     def __init__(self, graph: str, folder: Path, stem: str, on_chunk: Callable[[Path], None],
-                 chunk_lines: int = 1_000_000):
+                 chunk_lines: int = 3_000_000):
         self._folder = folder
         self._stem = stem
         self._on_chunk = on_chunk

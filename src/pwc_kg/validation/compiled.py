@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +37,10 @@ def shapes_path() -> Path:
     return Path(__file__).resolve().parents[3] / "shapes" / "pwc-shapes.ttl"
 
 
+TARGETS = "__TARGETS__"  # replaced by the target class and its subclasses, at validation time
+CLASSES = "__CLASSES__"  # replaced by the sh:class value and its subclasses
+
+
 @dataclass(frozen=True)
 class Constraint:
     shape: str
@@ -43,8 +48,9 @@ class Constraint:
     path: str
     component: str  # the local name of the constraint component, e.g. "minCount"
     value: str  # the constraint parameter as written
-    query: str
+    query: str  # SELECT ?focus ?value of the violations, with the TARGETS (and CLASSES) placeholders
     message: str
+    test: str = ""  # for checks of one value at a time: the FILTER expression that flags a bad ?value
 
 
 @dataclass(frozen=True)
@@ -132,7 +138,7 @@ def _or_constraints(g: ox.Store, shape, target, focus: str) -> list[Constraint]:
             if set(params) != {"path", "minCount"} or params["minCount"].value != "1":
                 raise UnsupportedShape(f"{shape.value}: sh:or members may only say sh:path and sh:minCount 1")
             paths.append(params["path"].value)
-        tests = " ".join(f"FILTER NOT EXISTS {{ ?focus <{p}> ?any{i} }}" for i, p in enumerate(paths))
+        tests = " ".join(f"MINUS {{ ?focus <{p}> ?any{i} }}" for i, p in enumerate(paths))
         query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {tests} BIND(0 AS ?value) }}"
         text = msg["m"].value if msg else f"needs a value for one of {', '.join(paths)}"
         out.append(Constraint(shape.value, target.value, " | ".join(paths), "or", " | ".join(paths), query, text))
@@ -150,95 +156,134 @@ def _list_items(g: ox.Store, head) -> list:
 
 
 def _focus(target: str) -> str:
-    """Focus nodes: SHACL instances of the target class, i.e. of it or of any subclass.
+    """Focus nodes: SHACL instances of the target class, i.e. of it or of any subclass."""
+    return f"VALUES ?target {{ {TARGETS} }} ?focus <{RDF_TYPE}> ?target ."
 
-    ``?target`` is bound by ``validate_store`` to the class and its subclasses in the store.
-    """
-    return "?focus <" + RDF_TYPE + "> ?target ."
+
+_NODE_KINDS = {"IRI": "isIRI(?value)", "Literal": "isLiteral(?value)", "BlankNode": "isBlank(?value)",
+               "BlankNodeOrIRI": "(isBlank(?value) || isIRI(?value))",
+               "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))"}
 
 
 def _constraints(shape: str, target: str, path: str, params: dict, focus: str) -> list[Constraint]:
-    values = f"{focus} ?focus <{path}> ?value ."
     msg = params.get("message")
     out = []
 
-    def add(component: str, value: str, where: str, group: str = "", default_msg: str = "") -> None:
-        select = "SELECT DISTINCT ?focus ?value" if not group else "SELECT ?focus (COUNT(DISTINCT ?v) AS ?value)"
-        query = f"{select} WHERE {{ {where} }} {group}"
-        out.append(Constraint(shape, target, path, component, value, query, msg.value if msg else default_msg))
+    def add(component: str, query: str, value: str, default_msg: str, test: str = "") -> None:
+        out.append(Constraint(shape, target, path, component, value, query, msg.value if msg else default_msg, test))
+
+    def flagged(inner: str) -> str:
+        """Find the bad values first, then keep those on focus nodes: the type join runs on few rows."""
+        return f"SELECT DISTINCT ?focus ?value WHERE {{ {{ {inner} }} {focus} }}"
+
+    def add_test(component: str, value: str, test: str, default_msg: str) -> None:
+        inner = f"SELECT ?focus ?value WHERE {{ ?focus <{path}> ?value FILTER({test}) }}"
+        add(component, flagged(inner), value, default_msg, test)
 
     lo = int(params["minCount"].value) if "minCount" in params else 0
     hi = int(params["maxCount"].value) if "maxCount" in params else None
     if lo == 1:
-        add("minCount", "1", f"{focus} FILTER NOT EXISTS {{ ?focus <{path}> ?any }} BIND(0 AS ?value)",
-            default_msg=f"needs a value for <{path}>")
+        # MINUS is a hash anti-join in Oxigraph: several times faster here than FILTER NOT EXISTS
+        add("minCount", f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} MINUS {{ ?focus <{path}> ?any }} "
+            "BIND(0 AS ?value) }", "1", f"needs a value for <{path}>")
     elif lo > 1:
-        add("minCount", str(lo), f"{focus} OPTIONAL {{ ?focus <{path}> ?v }}",
-            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {lo})", f"needs at least {lo} values for <{path}>")
+        add("minCount", f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} OPTIONAL {{ ?focus <{path}> ?v }} }} "
+            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {lo})", str(lo), f"needs at least {lo} values for <{path}>")
     if hi is not None:
-        add("maxCount", str(hi), f"{focus} ?focus <{path}> ?v .",
-            f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {hi})", f"has more than {hi} values for <{path}>")
+        inner = (f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ ?focus <{path}> ?v }} "
+                 f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {hi})")
+        add("maxCount", flagged(inner), str(hi), f"has more than {hi} values for <{path}>")
     if "datatype" in params:
         dt = params["datatype"].value
-        check = f"!isLiteral(?value) || datatype(?value) != <{dt}>"
+        test = f"!isLiteral(?value) || datatype(?value) != <{dt}>"
         if dt in _LEXICAL:
-            out_where = f'{values} FILTER({check} || !REGEX(STR(?value), "{_LEXICAL[dt]}"))'
+            test += f' || !REGEX(STR(?value), "{_LEXICAL[dt]}")'
         elif dt in _CASTS:
-            out_where = f"{values} BIND(<{dt}>(STR(?value)) AS ?cast) FILTER({check} || !BOUND(?cast))"
-        else:
-            out_where = f"{values} FILTER({check})"
-        add("datatype", dt, out_where, default_msg=f"values must be well-formed {dt}")
+            test += f" || !COALESCE(isLiteral(<{dt}>(STR(?value))), false)"  # the cast fails on ill-formed
+        add_test("datatype", dt, test, f"values must be well-formed {dt}")
     if "class" in params:
         cls = params["class"].value
-        add("class", cls, f"{values} FILTER NOT EXISTS {{ ?value <{RDF_TYPE}>/<{SUBCLASS}>* <{cls}> }}",
-            default_msg=f"values must be instances of <{cls}>")
+        inner = f"SELECT ?focus ?value WHERE {{ ?focus <{path}> ?value MINUS {{ VALUES ?k {{ {CLASSES} }} ?value <{RDF_TYPE}> ?k }} }}"
+        add("class", flagged(inner), cls, f"values must be instances of <{cls}>")
     if "nodeKind" in params:
         kind = params["nodeKind"].value.removeprefix(SH)
-        test = {"IRI": "isIRI(?value)", "Literal": "isLiteral(?value)", "BlankNode": "isBlank(?value)",
-                "BlankNodeOrIRI": "(isBlank(?value) || isIRI(?value))",
-                "IRIOrLiteral": "(isIRI(?value) || isLiteral(?value))"}.get(kind)
-        if test is None:
+        if kind not in _NODE_KINDS:
             raise UnsupportedShape(f"{shape}: sh:nodeKind {kind}")
-        add("nodeKind", kind, f"{values} FILTER(!{test})", default_msg=f"values must be {kind}s")
+        add_test("nodeKind", kind, f"!{_NODE_KINDS[kind]}", f"values must be {kind}s")
     if "pattern" in params:
         pattern = params["pattern"]
         flags = params.get("flags")
         args = f"STR(?value), {_term(pattern)}" + (f", {_term(flags)}" if flags else "")
-        add("pattern", pattern.value, f"{values} FILTER(isBlank(?value) || !REGEX({args}))",
-            default_msg=f"values must match {pattern.value!r}")
+        add_test("pattern", pattern.value, f"isBlank(?value) || !REGEX({args})", f"values must match {pattern.value!r}")
     if "minLength" in params:
         n = int(params["minLength"].value)
-        add("minLength", str(n), f"{values} FILTER(isBlank(?value) || STRLEN(STR(?value)) < {n})",
-            default_msg=f"values must be at least {n} characters long")
+        add_test("minLength", str(n), f"isBlank(?value) || STRLEN(STR(?value)) < {n}",
+                 f"values must be at least {n} characters long")
     for comp, op in (("minInclusive", ">="), ("maxInclusive", "<=")):
         if comp in params:
             bound = _term(params[comp])
             # A value that cannot be compared (an error in SPARQL) violates the constraint too.
-            add(comp, params[comp].value, f"{values} FILTER(!COALESCE(?value {op} {bound}, false))",
-                default_msg=f"values must be {'at least' if op == '>=' else 'at most'} {params[comp].value}")
+            add_test(comp, params[comp].value, f"!COALESCE(?value {op} {bound}, false)",
+                     f"values must be {'at least' if op == '>=' else 'at most'} {params[comp].value}")
     return out
 
 
-def validate_store(store: ox.Store, shapes: Path | None = None, sample: int = SAMPLE) -> ValidationResult:
-    """Run every compiled constraint over the union of the store's named graphs."""
+def _class_values(store: ox.Store, cls: str, cache: dict) -> str:
+    """The class and its subclasses in the store, as the body of a VALUES block."""
+    if cls not in cache:
+        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{SUBCLASS}>* <{cls}> }}", use_default_graph_as_union=True)
+        classes = {cls} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
+        cache[cls] = " ".join(f"<{k}>" for k in sorted(classes))
+    return cache[cls]
+
+
+def _plan(store: ox.Store, constraints: list[Constraint]) -> list[tuple[str, list[Constraint]]]:
+    """Queries to run: one per constraint, except that the value tests of one (target, path) share
+    a single scan, whose rows are sorted out by the separate queries only when it finds any."""
+    cache: dict[str, str] = {}
+    jobs, tests = [], {}
+    for c in constraints:
+        if c.test:
+            tests.setdefault((c.target, c.path), []).append(c)
+        else:
+            jobs.append((c.query.replace(TARGETS, _class_values(store, c.target, cache))
+                         .replace(CLASSES, _class_values(store, c.value, cache) if c.component == "class" else ""), [c]))
+    for (target, path), group in tests.items():
+        either = " || ".join(f"({c.test})" for c in group)
+        query = (f"SELECT DISTINCT ?focus ?value WHERE {{ {{ SELECT ?focus ?value WHERE {{ ?focus <{path}> ?value "
+                 f"FILTER({either}) }} }} {_focus(target)} }}").replace(TARGETS, _class_values(store, target, cache))
+        jobs.append((query, group))
+    return jobs
+
+
+def _run(store: ox.Store, query: str) -> list:
+    return list(store.query(query, use_default_graph_as_union=True))
+
+
+def validate_store(store: ox.Store, shapes: Path | None = None, sample: int = SAMPLE, threads: int = 2) -> ValidationResult:
+    """Run every compiled constraint over the union of the store's named graphs.
+
+    Queries run on ``threads`` threads (pyoxigraph releases the GIL while it evaluates).
+    """
     result = ValidationResult()
-    subclasses: dict[str, str] = {}
-    for c in compile_shapes(shapes):
-        if c.target not in subclasses:
-            rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{SUBCLASS}>* <{c.target}> }}",
-                               use_default_graph_as_union=True)
-            classes = {c.target} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
-            subclasses[c.target] = " ".join(f"<{k}>" for k in sorted(classes))
-        query = c.query.replace("WHERE {", f"WHERE {{ VALUES ?target {{ {subclasses[c.target]} }}", 1)
-        rows = list(store.query(query, use_default_graph_as_union=True))
+    jobs = _plan(store, compile_shapes(shapes))
+    with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
+        found = list(pool.map(lambda job: _run(store, job[0]), jobs))
+    cache: dict[str, str] = {}
+    for (query, group), rows in zip(jobs, found):
         if not rows:
             continue
-        paths = " | ".join(_short(p) for p in c.path.split(" | "))
-        key = f"{_short(c.target)} {paths} {c.component}" + ("" if c.component == "or" else f" {_short(c.value)}")
-        result.by_constraint[key] = len(rows)
-        result.count += len(rows)
-        for row in rows[: max(0, sample - len(result.samples))]:
-            result.samples.append(Violation(row["focus"].value, c.path, c.component, str(row["value"]), c.message))
+        for c in group:
+            if len(group) > 1:  # a shared scan found something: which of its tests failed?
+                rows = _run(store, c.query.replace(TARGETS, _class_values(store, c.target, cache)))
+                if not rows:
+                    continue
+            paths = " | ".join(_short(p) for p in c.path.split(" | "))
+            key = f"{_short(c.target)} {paths} {c.component}" + ("" if c.component == "or" else f" {_short(c.value)}")
+            result.by_constraint[key] = result.by_constraint.get(key, 0) + len(rows)
+            result.count += len(rows)
+            for row in rows[: max(0, sample - len(result.samples))]:
+                result.samples.append(Violation(row["focus"].value, c.path, c.component, str(row["value"]), c.message))
     return result
 
 
