@@ -23,25 +23,13 @@ import pyoxigraph as ox
 
 from .__about__ import __version__
 from .iri import DEFAULT_BASE, Minter, segment
-from .mapping.code_links import map_code_link
+from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
-from .mapping.datasets import map_dataset
-from .mapping.evaluation_tables import map_task_tree
-from .mapping.methods import map_method
-from .mapping.papers import map_paper
 from .provenance import SourceRecord, build_quads, source_quads
-from .sources import SourceError, SourceFile, discover, iter_records
-from .sources.archive import CODE_LINKS, DATASETS, EVALUATION_TABLES, METHODS, PAPERS, file_digest
+from .sources import SourceError, SourceFile, discover
+from .sources.archive import file_digest
 from .store import StoreDir
 from .vocab import ontology_path
-
-MAPPERS = {
-    PAPERS: map_paper,
-    CODE_LINKS: map_code_link,
-    EVALUATION_TABLES: map_task_tree,
-    METHODS: map_method,
-    DATASETS: map_dataset,
-}
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -127,14 +115,14 @@ def _map_source(src: SourceFile, label: str, staging: Path, stem: str, loader: "
     writer = GraphWriter(graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_TRIPLES, graph))
     ctx = Context(source=label, graph=writer, **ctx_args)
     rejects_before = ctx.rejects.count
-    for index, rec in iter_records(src.path):
+    for index, rec in READERS[src.kind](src.path):
         if not isinstance(rec, dict):
             raise SourceError(src.path, f"record {index}",
                               f"expected an object (a {src.kind} record), found {type(rec).__name__}")
         ctx.records += 1
         if not mapper(ctx, index, rec):
             ctx.records_rejected += 1
-        if progress and index % 5000 == 0:
+        if progress and isinstance(index, int) and index % 5000 == 0:
             progress(src.name, index, None)
     writer.close()
     record.records = ctx.records

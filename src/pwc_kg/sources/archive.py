@@ -22,8 +22,13 @@ CODE_LINKS = "code-links"
 EVALUATION_TABLES = "evaluation-tables"
 METHODS = "methods"
 DATASETS = "datasets"
+# Sources beyond the archive: where model lineage comes from.
+MODEL_INDEX = "model-index"  # a Papers With Code model-index.yml (importing metafile.yml files)
+MODEL_CARDS = "model-cards"  # a folder of Hugging Face model cards (README.md with YAML front matter)
+LINEAGE = "lineage"  # the curated lineage file (CSV)
 # The order a build reads them in: later kinds look up names the earlier ones defined.
-KINDS = (METHODS, DATASETS, PAPERS, CODE_LINKS, EVALUATION_TABLES)
+KINDS = (METHODS, DATASETS, PAPERS, CODE_LINKS, EVALUATION_TABLES, MODEL_INDEX, MODEL_CARDS, LINEAGE)
+JSON_KINDS = (METHODS, DATASETS, PAPERS, CODE_LINKS, EVALUATION_TABLES)
 
 _BY_NAME = {
     "papers-with-abstracts": PAPERS,
@@ -150,24 +155,65 @@ def classify(path: Path) -> str:
     raise SourceError(path, "file", "an empty array, and the file name does not say which archive file it is")
 
 
-def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None) -> list[SourceFile]:
-    """The archive files among the given files and folders.
+def has_front_matter(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read(4).startswith(b"---")
+    except OSError:
+        return False
 
-    A file given by name must be an archive file. In a folder, the ``.json`` and ``.json.gz``
-    files that are no archive file (a README.json, say) are skipped and listed in ``skipped``.
+
+def _model_cards_in(folder: Path) -> bool:
+    cards = [folder / "README.md", *folder.glob("*/README.md"), *folder.glob("*/*/README.md")]
+    return any(c.is_file() and has_front_matter(c) for c in cards)
+
+
+def classify_other(path: Path) -> str | None:
+    """The kind of a source that is not an archive JSON file, or None."""
+    if path.is_dir():
+        if (path / "model-index.yml").is_file() or (path / "model-index.yaml").is_file():
+            return MODEL_INDEX
+        return MODEL_CARDS if _model_cards_in(path) else None
+    name = path.name.lower()
+    if name in ("model-index.yml", "model-index.yaml"):
+        return MODEL_INDEX
+    if name.endswith(".md") and has_front_matter(path):
+        return MODEL_CARDS
+    if name.endswith(".csv") and "lineage" in name:
+        return LINEAGE
+    return None
+
+
+def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None) -> list[SourceFile]:
+    """The sources among the given files and folders.
+
+    A file given by name must be a source. A folder is a source itself when it holds a
+    model-index.yml or Hugging Face model cards; otherwise its ``.json``, ``.json.gz`` and
+    ``*lineage*.csv`` files are, and the ``.json`` files that are no archive file (a README.json,
+    say) are skipped and listed in ``skipped``.
     """
     seen: dict[Path, SourceFile] = {}
     for p in map(Path, paths):
         if p.is_dir():
-            for child in sorted(c for c in p.iterdir() if c.is_file() and is_json_file(c)):
-                try:
-                    seen.setdefault(child.resolve(), SourceFile(child, classify(child)))
-                except SourceError as e:
-                    if skipped is None:
-                        raise
-                    skipped.append(f"{child}: {e.message}")
+            other = classify_other(p)
+            if other == MODEL_INDEX:
+                index = p / "model-index.yml" if (p / "model-index.yml").is_file() else p / "model-index.yaml"
+                seen.setdefault(index.resolve(), SourceFile(index, MODEL_INDEX))
+            elif other == MODEL_CARDS:
+                seen.setdefault(p.resolve(), SourceFile(p, MODEL_CARDS))
+            for child in sorted(c for c in p.iterdir() if c.is_file()):
+                if is_json_file(child):
+                    try:
+                        seen.setdefault(child.resolve(), SourceFile(child, classify(child)))
+                    except SourceError as e:
+                        if skipped is None:
+                            raise
+                        skipped.append(f"{child}: {e.message}")
+                elif classify_other(child) == LINEAGE:
+                    seen.setdefault(child.resolve(), SourceFile(child, LINEAGE))
         elif p.is_file():
-            seen.setdefault(p.resolve(), SourceFile(p, classify(p)))
+            kind = classify_other(p) or classify(p)
+            seen.setdefault(p.resolve(), SourceFile(p, kind))
         else:
             raise SourceError(p, "file", "no such file or folder")
     # Dependency order first, then file name, so that a build is the same whatever order it was given.
@@ -216,11 +262,16 @@ def _first_significant_byte(f) -> bytes:
 
 
 def file_digest(path: Path) -> tuple[int, str]:
-    """(size in bytes, hex sha256) of a file."""
+    """(size in bytes, hex sha256) of a file; of a folder, over its files' relative names and bytes."""
+    path = Path(path)
     h = hashlib.sha256()
     size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            h.update(chunk)
-            size += len(chunk)
+    files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            h.update(str(file.relative_to(path)).encode() + b"\0")
+        with open(file, "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+                size += len(chunk)
     return size, h.hexdigest()
