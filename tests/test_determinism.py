@@ -11,10 +11,12 @@ import pwc_kg
 
 
 def canonical(store_dir) -> tuple[str, int]:
-    """A hash of the sorted N-Quads of the store, without the build's own activity record."""
+    """A hash of the sorted N-Quads of the store, without the build's own activity records
+    (the build's and the derivation's: their times differ from build to build)."""
     store = pwc_kg.open_store(store_dir).store
     build_nodes = {r["b"] for r in store.query(
-        "SELECT ?b WHERE { GRAPH ?g { ?b a <https://w3id.org/pwc-kg/ontology#Build> } }")}
+        "SELECT ?b WHERE { GRAPH ?g { ?b a ?activity } "
+        "VALUES ?activity { <https://w3id.org/pwc-kg/ontology#Build> <https://w3id.org/pwc-kg/ontology#Derivation> } }")}
     build_nodes.add(ox.NamedNode("https://w3id.org/pwc-kg/resource/agent/pwc-kg"))
     lines = []
     for quad in store:

@@ -25,7 +25,8 @@ from .__about__ import __version__
 from .iri import DEFAULT_BASE, Minter, segment
 from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
-from .provenance import SourceRecord, build_quads, source_quads
+from .derive.leaderboards import DerivedStats, derive
+from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
 from .sources import SourceError, SourceFile, discover
 from .sources.archive import file_digest
 from .store import StoreDir
@@ -52,6 +53,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     rejects_file: str = ""
     skipped: list[str] = field(default_factory=list)  # files in source folders that are no archive file
+    derived: DerivedStats = field(default_factory=DerivedStats)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -206,11 +208,21 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
     for rec in report.sources:
         rec.triples = counts.get(rec.graph, 0)
     timings["count"] = time.perf_counter() - t1
+    t_derive = time.perf_counter()
+    derived_graph = mint.graph("derived")
+    derive_started = _now()
+    derived, report.derived = derive(store, mint, derived_graph)
+    store.bulk_load(input="".join(derived).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    timings["derive"] = time.perf_counter() - t_derive
     prov_graph = mint.graph("provenance")
-    build_iri = mint.build(started.replace(":", "").replace("-", ""))
+    stamp = started.replace(":", "").replace("-", "")
+    build_iri = mint.build(stamp)
     prov = [line for rec in report.sources for line in source_quads(mint, rec, prov_graph)]
     prov += build_quads(mint, build_iri, prov_graph, started=started, ended=_now(), version=__version__,
                         sources=report.sources, generated=[r.graph for r in report.sources] + [mint.graph("ontology")])
+    prov += derivation_quads(mint, mint.build(stamp + "/derivation"), prov_graph, started=derive_started,
+                             ended=_now(), used=[r.graph for r in report.sources], generated=derived_graph,
+                             triples=report.derived.triples)
     store.bulk_load(input="".join(prov).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     shutil.rmtree(staging)
     t2 = time.perf_counter()
@@ -228,7 +240,7 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
     report.records = sum(r.records for r in report.sources)
     report.records_rejected = sum(r.records_rejected for r in report.sources)
     report.rejects = sum(r.rejects for r in report.sources)
-    report.triples = sum(counts.values()) + len(prov)
+    report.triples = sum(counts.values()) + len(prov) + report.derived.triples
     timings["total"] = time.perf_counter() - t0
     report.seconds = {k: round(v, 2) for k, v in timings.items()}
     return report

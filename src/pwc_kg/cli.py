@@ -72,6 +72,50 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=FORMATS, default="table")
 
     sub.add_parser("queries", help="list the named queries and their parameters")
+
+    def question(name: str, help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_)
+        _store_arg(p)
+        p.add_argument("--format", choices=FORMATS, default="table")
+        return p
+
+    def direction(p: argparse.ArgumentParser) -> None:
+        g = p.add_mutually_exclusive_group()
+        g.add_argument("--higher-is-better", dest="higher", action="store_const", const=True,
+                       help="rank a metric whose direction is unknown with higher values first")
+        g.add_argument("--lower-is-better", dest="higher", action="store_const", const=False,
+                       help="rank a metric whose direction is unknown with lower values first")
+
+    def benchmark(p: argparse.ArgumentParser, dataset_required: bool, metric_required: bool) -> None:
+        p.add_argument("--task", required=True, help="the task: name (any case), slug or IRI")
+        p.add_argument("--dataset", required=dataset_required, help="the dataset: name, slug or IRI")
+        p.add_argument("--metric", required=metric_required, help="the metric: any spelling, slug or IRI")
+        p.add_argument("--no-extra-data", action="store_true", help="only results that used no extra training data")
+        direction(p)
+
+    p = question("sota", "the state of the art per benchmark and metric")
+    benchmark(p, False, False)
+    p.add_argument("--at", metavar="YYYY-MM-DD", help="the state of the art as it stood on that date")
+    p = question("leaderboard", "the ranked results of one benchmark and metric")
+    benchmark(p, True, True)
+    p = question("history", "SOTA over time: the record-setting results in date order")
+    benchmark(p, True, True)
+    p = question("model-sota", "the benchmarks a model leads now or led once")
+    p.add_argument("model", help="the model: its name as written, Hugging Face id, slug or IRI")
+    p = question("lineage", "a model's ancestors and descendants, transitively, with the relation at each step")
+    p.add_argument("model", help="the model: its name as written, Hugging Face id, slug or IRI")
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--ancestors", action="store_true", help="only what the model derives from")
+    g.add_argument("--descendants", action="store_true", help="only what derives from the model")
+    p = question("compare", "a model against its base on every benchmark and metric both have")
+    p.add_argument("model", help="the model")
+    p.add_argument("--base", help="the base model (default: the model's parents in its lineage)")
+    p = question("tasks", "a task's parents and subtasks, with papers and benchmarks")
+    p.add_argument("task", help="the task: name, slug or IRI")
+    p = question("methods", "a method's collections and areas, with its papers")
+    p.add_argument("method", help="the method: name, slug or IRI")
+    p = question("provenance", "where a result came from: file, record, build")
+    p.add_argument("result", help="the result's IRI")
     return ap
 
 
@@ -150,7 +194,57 @@ def cmd_queries(args) -> int:
     return 0
 
 
-COMMANDS = {"build": cmd_build, "validate": cmd_validate, "stats": cmd_stats, "query": cmd_query, "queries": cmd_queries}
+def _backend(args) -> EmbeddedBackend:
+    return EmbeddedBackend(StoreDir(args.store).open())
+
+
+def cmd_question(args) -> int:
+    from . import questions as q
+
+    b = _backend(args)
+    cmd = args.command
+    if cmd in ("sota", "leaderboard", "history"):
+        extra = not args.no_extra_data
+        if cmd == "sota":
+            rows = q.sota(b, args.task, args.dataset, args.metric, extra=extra, at=args.at, higher_is_better=args.higher)
+            columns = ["task", "dataset", "metric", "model", "value", "paper_title", "date", "higher_is_better",
+                       "extra_training_data", "result"]
+        elif cmd == "leaderboard":
+            rows = q.leaderboard(b, args.task, args.dataset, args.metric, extra=extra, higher_is_better=args.higher)
+            columns = ["rank", "model", "value", "paper_title", "date", "extra_training_data", "result"]
+        else:
+            rows = q.history(b, args.task, args.dataset, args.metric, extra=extra, higher_is_better=args.higher)
+            columns = ["date", "model", "value", "paper_title", "previous_value", "improvement", "result"]
+    elif cmd == "model-sota":
+        rows = q.model_sota(b, args.model)
+        columns = ["task", "dataset", "metric", "value", "status", "date", "extra_training_data", "result"]
+    elif cmd == "lineage":
+        rows = q.lineage(b, args.model, ancestors=not args.descendants, descendants=not args.ancestors)
+        columns = ["model", "relation", "parent", "depth", "direction"]
+    elif cmd == "compare":
+        rows = q.compare(b, args.model, args.base)
+        columns = ["task", "dataset", "metric", "value", "base_value", "delta", "better", "base"]
+    elif cmd == "tasks":
+        rows = q.tasks(b, args.task)
+        columns = ["task", "relation", "papers", "benchmarks", "iri"]
+    elif cmd == "methods":
+        rows = q.methods(b, args.method)
+        columns = ["method", "collection", "area", "introduced_in", "year", "papers"]
+    else:
+        rows = q.provenance(b, args.result)
+        columns = ["result", "graph", "file", "kind", "sha256", "bytes", "record", "build", "build_started", "tool_version"]
+    if args.format == "json":
+        columns = list(dict.fromkeys(columns + [k for r in rows for k in r]))  # JSON keeps every field
+    sys.stdout.write(format_rows(columns, rows, args.format))
+    if cmd == "sota" and args.format == "table" and any(r.get("higher_is_better") is None for r in rows):
+        print("(a metric whose direction is unknown has no SOTA: name one with --higher-is-better or --lower-is-better)",
+              file=sys.stderr)
+    return 0
+
+
+QUESTIONS = ("sota", "leaderboard", "history", "model-sota", "lineage", "compare", "tasks", "methods", "provenance")
+COMMANDS = {"build": cmd_build, "validate": cmd_validate, "stats": cmd_stats, "query": cmd_query, "queries": cmd_queries,
+            **{name: cmd_question for name in QUESTIONS}}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -140,6 +140,12 @@ class Minter:
             return self._("model", f"{short_hash(paper_key, 12)}-{slug(name)}")
         return self._("model", slug(name))
 
+    def hf_model(self, hf_id: str) -> str:
+        """A Hugging Face model by its id: ``model/hf/{org}/{name}``, each part re-encoded as it is."""
+        parts = [p for p in hf_id.strip().split("/") if p] or [hf_id]
+        return self._("model", "hf/" + "/".join(
+            segment(p) if p not in (".", "..") else "h-" + short_hash(p) for p in parts))
+
     def metric(self, name: str) -> str:
         return self._("metric", slug(metric_key(name)))
 

@@ -64,3 +64,18 @@ def build_quads(mint: Minter, build: str, graph: str, *, started: str, ended: st
     for gname in generated:
         out.append(f"<{gname}> <{PROV.wasGeneratedBy}> <{build}>{g}")
     return out
+
+
+def derivation_quads(mint: Minter, activity: str, graph: str, *, started: str, ended: str, used: list[str],
+                     generated: str, triples: int) -> list[str]:
+    """The derived graph's own activity: computed from the source graphs, by this build."""
+    g = f" <{graph}> .\n"
+    out = [
+        f"<{activity}> <{RDF.type}> <{PWC.Derivation}>{g}",
+        f"<{activity}> <{PROV.startedAtTime}> {typed(started, XSD.dateTime)}{g}",
+        f"<{activity}> <{PROV.endedAtTime}> {typed(ended, XSD.dateTime)}{g}",
+        f"<{generated}> <{PROV.wasGeneratedBy}> <{activity}>{g}",
+        f"<{generated}> <{PWC.tripleCount}> {integer(triples)}{g}",
+    ]
+    out += [f"<{activity}> <{PROV.used}> <{u}>{g}" for u in used]
+    return out

@@ -94,7 +94,7 @@ def _dataset(ctx: Context, rec: dict, ptr: str, task: str, task_name: str, paren
         _dataset(ctx, sub, ptr + pointer("subdatasets", i), task, task_name, node)
 
 
-def _metric(ctx: Context, name: str) -> str:
+def metric_node(ctx: Context, name: str) -> str:
     node = ctx.mint.metric(name)
     ctx.graph.type(node, PWC.Metric)
     if ctx.graph.once((node, name)):  # every spelling is kept, each a name and an alternative label
@@ -121,9 +121,9 @@ def _table(ctx: Context, sota: dict, ptr: str, task: str, dataset: str, task_nam
             g.iri(bench, PWC.metricColumns, seq)
             g.type(seq, RDF.Seq)
             for i, column in enumerate(columns, 1):
-                g.iri(seq, f"{_SEQ_ITEM}{i}", _metric(ctx, column))
+                g.iri(seq, f"{_SEQ_ITEM}{i}", metric_node(ctx, column))
     for column in columns:
-        g.iri(bench, PWC.hasMetric, _metric(ctx, column))
+        g.iri(bench, PWC.hasMetric, metric_node(ctx, column))
     for i, row in rows:
         _row(ctx, row, ptr + pointer("rows", i), bench)
 
@@ -173,7 +173,7 @@ def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
         except ValueRejected as e:
             ctx.reject(cell, "metrics", raw, str(e))
             continue
-        metric = _metric(ctx, column)
+        metric = metric_node(ctx, column)
         # Everything a result says is in its key: two values that differ in anything are two results.
         result = ctx.mint.result(bench, metric, model_name, paper or "", value.raw, day or "",
                                  "extra" if extra else "")

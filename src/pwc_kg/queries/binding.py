@@ -57,20 +57,29 @@ def _where_brace(query: str) -> int:
     return first_brace
 
 
-def bind_values(query: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """The query with the bindings joined at the start of its WHERE group."""
+def bind_values(query: str, bindings: dict[str, ox.NamedNode | ox.Literal | list]) -> str:
+    """The query with the bindings joined at the start of its WHERE group.
+
+    A binding is one term, or a list of terms (the variable then takes each in turn).
+    """
     if not bindings:
         return query
-    names = list(bindings)
-    for name in names:
+    blocks = []
+    for name, value in bindings.items():
         if not _VAR.match(name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
-    terms = []
-    for name in names:
-        term = bindings[name]
-        if not isinstance(term, (ox.NamedNode, ox.Literal)):
-            raise TypeError(f"parameter {name} must be an IRI or a literal, not {type(term).__name__}")
-        terms.append(str(term))
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
+        terms = value if isinstance(value, list) else [value]
+        for term in terms:
+            if not isinstance(term, (ox.NamedNode, ox.Literal)):
+                raise TypeError(f"parameter {name} must be an IRI or a literal, not {type(term).__name__}")
+        if isinstance(value, list):
+            blocks.append(f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }} ")
+        else:
+            blocks.append(None)
+    single = [n for n, b in zip(bindings, blocks) if b is None]
+    block = ""
+    if single:
+        block = f"VALUES ({' '.join('?' + n for n in single)}) {{ ({' '.join(str(bindings[n]) for n in single)}) }} "
+    block += "".join(b for b in blocks if b)
     at = _where_brace(query) + 1
     return query[:at] + " " + block + query[at:].lstrip(" ")

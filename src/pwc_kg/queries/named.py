@@ -1,6 +1,8 @@
 """Named queries: ``queries/NAME.rq`` files whose header comment documents them.
 
-A header declares each parameter on a line ``# @param NAME KIND  description``: KIND is an
+A header declares each parameter on a line ``# @param NAME KIND  description``, or
+``# @param NAME=?VAR KIND ...`` when it binds a variable of another name (``KIND?`` when it
+may be left out, and the variable then stays unbound): KIND is an
 entity class (Paper, Task, Dataset, Metric, Model, Method, Benchmark, EvaluationResult), whose
 value may be a label, a slug or an IRI, or a literal type (string, integer, decimal, date, boolean).
 """
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-_PARAM = re.compile(r"^#\s*@param\s+(\w+)\s+(\w+)\s*(.*)$")
+_PARAM = re.compile(r"^#\s*@param\s+(\w+)(?:=\?(\w+))?\s+(\w+)(\?)?\s*(.*)$")
 ENTITY_KINDS = {"Paper", "Task", "Dataset", "Metric", "Model", "Method", "Benchmark", "EvaluationResult"}
 LITERAL_KINDS = {"string", "integer", "decimal", "date", "boolean"}
 
@@ -22,6 +24,12 @@ class Param:
     name: str
     kind: str
     description: str
+    optional: bool = False  # declared as KIND? : left unbound when not given
+    var: str = ""  # the SPARQL variable it binds (NAME=?VAR in the header), by default ?NAME
+
+    @property
+    def variable(self) -> str:
+        return self.var or self.name
 
 
 @dataclass(frozen=True)
@@ -48,10 +56,10 @@ def parse_query(name: str, text: str, path: Path) -> NamedQuery:
             break
         m = _PARAM.match(line)
         if m:
-            kind = m[2]
+            kind = m[3]
             if kind not in ENTITY_KINDS | LITERAL_KINDS:
                 raise ValueError(f"{path}: parameter {m[1]} has an unknown kind {kind!r}")
-            params.append(Param(m[1], kind, m[3].strip()))
+            params.append(Param(m[1], kind, m[5].strip(), bool(m[4]), m[2] or ""))
         elif not summary:
             summary = line.lstrip("# ").split(":", 1)[-1].strip()
     return NamedQuery(name, path, text, summary, tuple(params))

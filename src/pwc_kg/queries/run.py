@@ -43,21 +43,48 @@ def bind_params(backend, query: NamedQuery, params: dict[str, str]) -> str:
                          f"(it takes: {', '.join(declared) or 'none'})")
     bindings = {}
     for name, p in declared.items():
-        if name not in params:
-            if query.path.name != "-":
-                raise ValueError(f"query {query.name} needs --param {name}=... ({p.kind}: {p.description})")
-            continue
+        if name not in params or params[name] is None:
+            if p.optional or query.path.name == "-":
+                continue
+            raise ValueError(f"query {query.name} needs --param {name}=... ({p.kind}: {p.description})")
         value = params[name]
-        if p.kind in ENTITY_KINDS:
-            bindings[name] = resolve(backend, p.kind, value)
+        if isinstance(value, (ox.NamedNode, ox.Literal, list)):
+            bindings[p.variable] = value  # already terms (e.g. a model and its owl:sameAs aliases)
+        elif p.kind in ENTITY_KINDS:
+            bindings[p.variable] = resolve(backend, p.kind, value)
         elif p.kind == "string":
-            bindings[name] = ox.Literal(value)
+            bindings[p.variable] = ox.Literal(value)
         else:
-            bindings[name] = ox.Literal(value, datatype=ox.NamedNode(_LITERAL_TYPES[p.kind]))
+            bindings[p.variable] = ox.Literal(_lexical(value, p.kind), datatype=ox.NamedNode(_LITERAL_TYPES[p.kind]))
     return bind_values(query.text, bindings)
 
 
-def run_query(backend, query: NamedQuery, params: dict[str, str] | None = None) -> tuple[list[str], list[dict]]:
+def _lexical(value, kind: str) -> str:
+    if kind == "boolean":
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if str(value).lower() not in ("true", "false"):
+            raise ValueError(f"a boolean parameter takes true or false, not {value!r}")
+        return str(value).lower()
+    if kind == "date":
+        import datetime as _dt
+
+        try:
+            return _dt.date.fromisoformat(str(value)).isoformat()
+        except ValueError:
+            raise ValueError(f"a date parameter takes YYYY-MM-DD, not {value!r}") from None
+    if kind in ("integer", "decimal"):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            d = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError(f"an {kind} parameter takes a number, not {value!r}") from None
+        return str(int(d)) if kind == "integer" else format(d, "f")
+    return str(value)
+
+
+def run_query(backend, query: NamedQuery, params: dict | None = None) -> tuple[list[str], list[dict]]:
     """(column names, rows of Python values) of a named query with its parameters bound."""
     text = bind_params(backend, query, params or {}) if query.params or params else query.text
     rows = backend.select(text)

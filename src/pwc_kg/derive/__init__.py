@@ -1,0 +1,1 @@
+"""The derived graph: what a build computes from the source graphs (metric directions, leaderboards)."""

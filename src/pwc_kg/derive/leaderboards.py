@@ -1,0 +1,188 @@
+"""Leaderboards, materialised at build time into the derived graph.
+
+Ranking 300k results with SPARQL aggregates takes seconds and "SOTA over time" written the
+natural way (FILTER NOT EXISTS) takes minutes, so the build computes them once, in Python,
+from one scan of the results, and stores them as triples that single-benchmark queries read
+in milliseconds:
+
+- every Metric's direction (``pwc:higherIsBetter``, with ``pwc:directionSource``) and its
+  preferred label (its most frequent spelling);
+- per benchmark × metric, two ``pwc:Leaderboard``s (all results; only those without extra
+  training data), ranked in the metric's direction (ties share a rank: 1, 1, 3), with
+  their state of the art;
+- each result's ``pwc:rank`` and ``pwc:rankWithoutExtraData``;
+- the record-setting results in date order (``pwc:Record``: the result, the one it beat and
+  the margin). Undated results rank but set no record.
+
+Leaderboards of a metric whose direction is unknown are not ranked: no SOTA is claimed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from ..iri import Minter, metric_key, short_hash
+from ..ntriples import boolean, date, decimal, integer, iri, lit
+from ..values import canonical_decimal
+from ..vocab import PWC, RDF, SKOS
+from . import directions
+
+
+@dataclass
+class DerivedStats:
+    metrics: dict[str, int] = field(default_factory=dict)  # by direction source
+    leaderboards: int = 0
+    unranked_leaderboards: int = 0
+    records: int = 0
+    triples: int = 0
+
+
+@dataclass(frozen=True)
+class Row:
+    result: str
+    value: Decimal
+    day: str | None
+    extra: bool
+
+
+def _select(store: ox.Store, query: str):
+    return store.query(query, use_default_graph_as_union=True)
+
+
+def metric_directions(store: ox.Store) -> dict[str, tuple[bool | None, str, str]]:
+    """metric IRI → (higher is better, how decided, preferred label)."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    q = f"SELECT ?m ?n (COUNT(?r) AS ?uses) WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n OPTIONAL {{ ?r <{PWC.metric}> ?m }} }} GROUP BY ?m ?n"
+    for row in _select(store, q):
+        spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
+    out = {}
+    for m, counts in spellings.items():
+        names = sorted(counts, key=lambda n: (-counts[n], n))  # most used spelling first, then by name
+        higher, how = directions.decide(names)
+        out[m] = (higher, how, names[0])
+    return out
+
+
+def _benchmark_overrides(store: ox.Store) -> dict[tuple[str, str], bool]:
+    wanted = directions.overrides()
+    if not wanted:
+        return {}
+    out = {}
+    q = (f"SELECT ?b ?m ?tn ?dn ?mn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.datasetName}> ?dn ; <{PWC.hasMetric}> ?m . "
+         f"?t <{PWC.name}> ?tn . ?m <{PWC.name}> ?mn }}")
+    for row in _select(store, q):
+        key = (metric_key(row["tn"].value), metric_key(row["dn"].value), metric_key(row["mn"].value))
+        if key in wanted:
+            out[(row["b"].value, row["m"].value)] = wanted[key]
+    return out
+
+
+def _results(store: ox.Store) -> dict[tuple[str, str], list[Row]]:
+    groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
+    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ ?r a <{PWC.EvaluationResult}> ; <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; "
+         f"<{PWC.value}> ?v ; <{PWC.usesExtraTrainingData}> ?x OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }}")
+    for row in _select(store, q):
+        r = row["r"].value
+        d = row["d"]
+        groups[(row["b"].value, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
+                                                          row["x"].value == "true")
+    return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
+
+
+def rank(rows: list[Row], higher: bool) -> list[tuple[int, Row]]:
+    """Competition ranking (1, 1, 3) in the metric's direction; ties in value share a rank.
+
+    >>> rs = [Row("a", Decimal(1), None, False), Row("b", Decimal(3), None, False), Row("c", Decimal(3), None, False)]
+    >>> [(n, r.result) for n, r in rank(rs, True)]
+    [(1, 'b'), (1, 'c'), (3, 'a')]
+    """
+    ordered = sorted(rows, key=lambda r: (-r.value if higher else r.value, r.result))
+    out, prev, current = [], None, 0
+    for i, row in enumerate(ordered, 1):
+        if row.value != prev:
+            current, prev = i, row.value
+        out.append((current, row))
+    return out
+
+
+def records(rows: list[Row], higher: bool) -> list[tuple[Row, Row | None]]:
+    """The results that set a record, in date order, each with the record it beat.
+
+    A result sets a record when it is strictly better than every result dated before it; of
+    several results of one day, the best sets it (ties: the first IRI, so it is deterministic).
+    """
+    dated = sorted((r for r in rows if r.day), key=lambda r: (r.day, -r.value if higher else r.value, r.result))
+    out: list[tuple[Row, Row | None]] = []
+    best: Row | None = None
+    for row in dated:
+        if best is None or (row.value > best.value if higher else row.value < best.value):
+            out.append((row, best))
+            best = row
+    return out
+
+
+def derive(store: ox.Store, mint: Minter, graph: str) -> tuple[list[str], DerivedStats]:
+    """The derived graph's N-Quads lines, and what it holds."""
+    g = f" <{graph}> .\n"
+    lines: list[str] = []
+    stats = DerivedStats()
+
+    def add(s: str, p: str, o: str) -> None:
+        lines.append(f"<{s}> <{p}> {o}{g}")
+
+    metrics = metric_directions(store)
+    for m, (higher, how, label) in sorted(metrics.items()):
+        stats.metrics[how] = stats.metrics.get(how, 0) + 1
+        add(m, SKOS.prefLabel, lit(label))
+        add(m, PWC.directionSource, lit(how))
+        if higher is not None:
+            add(m, PWC.higherIsBetter, boolean(higher))
+    override = _benchmark_overrides(store)
+    for (b, m), higher in sorted(override.items()):
+        node = mint.base + "direction/" + short_hash(f"{b}\x1f{m}", 16)
+        add(b, PWC.directionOverride, iri(node))
+        add(node, RDF.type, iri(PWC.MetricDirection))
+        add(node, PWC.byMetric, iri(m))
+        add(node, PWC.higherIsBetter, boolean(higher))
+    for (b, m), rows in sorted(_results(store).items()):
+        higher, how, _ = metrics.get(m, (None, directions.UNKNOWN, ""))
+        if (b, m) in override:
+            higher, how = override[(b, m)], directions.OVERRIDE
+        for with_extra in (True, False):
+            subset = rows if with_extra else [r for r in rows if not r.extra]
+            if not subset:
+                continue
+            board = mint.base + "leaderboard/" + short_hash(f"{b}\x1f{m}\x1f{with_extra}", 16)
+            add(board, RDF.type, iri(PWC.Leaderboard))
+            add(board, PWC.onBenchmark, iri(b))
+            add(board, PWC.byMetric, iri(m))
+            add(board, PWC.includesExtraTrainingData, boolean(with_extra))
+            add(board, PWC.resultCount, integer(len(subset)))
+            add(board, PWC.directionSource, lit(how))
+            if higher is None:
+                stats.unranked_leaderboards += 1
+                continue
+            stats.leaderboards += 1
+            add(board, PWC.higherIsBetter, boolean(higher))
+            rank_prop = PWC.rank if with_extra else PWC.rankWithoutExtraData
+            for n, row in rank(subset, higher):
+                add(row.result, rank_prop, integer(n))
+                if n == 1:
+                    add(board, PWC.stateOfTheArt, iri(row.result))
+            for i, (row, beaten) in enumerate(records(subset, higher), 1):
+                rec = f"{board}/record/{i}"
+                stats.records += 1
+                add(rec, RDF.type, iri(PWC.Record))
+                add(rec, PWC.leaderboard, iri(board))
+                add(rec, PWC.result, iri(row.result))
+                add(rec, PWC.recordIndex, integer(i))
+                add(rec, PWC.recordDate, date(row.day))
+                if beaten is not None:
+                    add(rec, PWC.previousRecord, iri(beaten.result))
+                    add(rec, PWC.improvement, decimal(canonical_decimal(abs(row.value - beaten.value))))
+    stats.triples = len(lines)
+    return lines, stats

@@ -1,0 +1,192 @@
+"""The questions the graph exists to answer, as Python functions over a backend.
+
+Each runs a named query of ``queries/`` with its parameters bound, and adds what SPARQL does
+badly: depths in a lineage, owl:sameAs aliases, ranking on the fly for a metric whose
+direction the user names. The CLI commands and ``KnowledgeGraph`` methods call these.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from .derive.leaderboards import Row, rank, records
+from .queries import load_query, resolve, run_query
+
+RELATIONS = {"fineTunedFrom": "fine-tuned", "distilledFrom": "distilled", "quantizedFrom": "quantized",
+             "mergedFrom": "merged", "adapterOf": "adapter", "derivedFrom": "derived"}
+
+
+def _run(backend, name: str, **params) -> list[dict]:
+    return run_query(backend, load_query(name), {k: v for k, v in params.items() if v is not None})[1]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def aliases(backend, model: str) -> list[ox.NamedNode]:
+    """The model and every model owl:sameAs it (a Hugging Face id and a leaderboard name, say)."""
+    start = resolve(backend, "Model", model)
+    rows = _run(backend, "same-as", model=start)
+    return sorted({ox.NamedNode(r["model"]) for r in rows} | {start}, key=lambda n: n.value)
+
+
+def _ranked_on_the_fly(rows: list[dict], higher: bool) -> list[dict]:
+    """Rank leaderboard rows in a direction the user named (the graph has none for the metric)."""
+    by_iri = {r["result"]: r for r in rows}
+    ranked = rank([Row(r["result"], Decimal(str(r["value"])), r.get("date"), bool(r.get("extra_training_data")))
+                   for r in rows], higher)
+    return [{**by_iri[row.result], "rank": n} for n, row in ranked]
+
+
+def sota(backend, task: str, dataset: str | None = None, metric: str | None = None, *, extra: bool = True,
+         at: str | None = None, higher_is_better: bool | None = None) -> list[dict]:
+    """The best result per benchmark and metric; without a dataset, for the task and its subtasks.
+
+    A metric whose direction is unknown gets a row with ``higher_is_better`` null and no model,
+    unless ``higher_is_better`` names the direction, in which case it is ranked on the fly.
+    """
+    if at is not None:
+        return _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra), at=at)
+    rows = _run(backend, "sota", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    if higher_is_better is None:
+        return rows
+    out = []
+    for row in rows:
+        if row.get("higher_is_better") is not None:
+            out.append(row)
+            continue
+        board = _run(backend, "leaderboard", task=ox.NamedNode(_benchmark_task(backend, row["benchmark"])),
+                     dataset=ox.NamedNode(_benchmark_dataset(backend, row["benchmark"])),
+                     metric=resolve(backend, "Metric", row["metric"]), extra=_flag(extra))
+        best = [r for r in _ranked_on_the_fly(board, higher_is_better) if r["rank"] == 1]
+        for b in best:
+            out.append({**row, "model": b["model"], "value": b["value"], "paper_title": b.get("paper_title"),
+                        "date": b.get("date"), "extra_training_data": b.get("extra_training_data"),
+                        "result": b["result"], "higher_is_better": higher_is_better})
+    return out
+
+
+def _benchmark_task(backend, benchmark: str) -> str:
+    return backend.select(_bench_query(benchmark, "task"))[0]["x"].value
+
+
+def _benchmark_dataset(backend, benchmark: str) -> str:
+    return backend.select(_bench_query(benchmark, "dataset"))[0]["x"].value
+
+
+def _bench_query(benchmark: str, prop: str) -> str:
+    from .queries.binding import bind_values
+    from .vocab import PWC
+
+    return bind_values(f"SELECT ?x WHERE {{ ?b <{PWC[prop]}> ?x }} LIMIT 1", {"b": ox.NamedNode(benchmark)})
+
+
+def leaderboard(backend, task: str, dataset: str, metric: str, *, extra: bool = True,
+                higher_is_better: bool | None = None) -> list[dict]:
+    rows = _run(backend, "leaderboard", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    if higher_is_better is not None and rows and all(r.get("rank") is None for r in rows):
+        rows = _ranked_on_the_fly(rows, higher_is_better)
+    return rows
+
+
+def history(backend, task: str, dataset: str, metric: str, *, extra: bool = True,
+            higher_is_better: bool | None = None) -> list[dict]:
+    rows = _run(backend, "history", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    if rows or higher_is_better is None:
+        return rows
+    board = _run(backend, "leaderboard", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    by_iri = {r["result"]: r for r in board}
+    out = []
+    found = records([Row(r["result"], Decimal(str(r["value"])), r.get("date"), bool(r.get("extra_training_data")))
+                     for r in board], higher_is_better)
+    for row, beaten in found:
+        r = by_iri[row.result]
+        out.append({"date": r["date"], "model": r["model"], "value": r["value"], "paper_title": r.get("paper_title"),
+                    "previous_value": by_iri[beaten.result]["value"] if beaten else None,
+                    "improvement": float(abs(row.value - beaten.value)) if beaten else None, "result": row.result})
+    return out
+
+
+def model_sota(backend, model: str) -> list[dict]:
+    return _run(backend, "model-sota", model=aliases(backend, model))
+
+
+def lineage(backend, model: str, *, ancestors: bool = True, descendants: bool = True) -> list[dict]:
+    """Transitive lineage with the relation at each step: model, relation, parent, depth.
+
+    Depth counts steps from the model: 1 for its parents (or children), 2 for theirs, ...
+    owl:sameAs aliases of a model are the same node here.
+    """
+    start = aliases(backend, model)
+    edges = _run(backend, "lineage-edges", model=start[0])
+    names = {}
+    for e in edges:
+        names.setdefault(e["child"], e.get("child_name") or e["child"])
+        names.setdefault(e["parent"], e.get("parent_name") or e["parent"])
+    canon = _same_as_classes(backend, {e["child"] for e in edges} | {e["parent"] for e in edges} | {s.value for s in start})
+    up: dict[str, list[tuple]] = {}
+    down: dict[str, list[tuple]] = {}
+    for e in edges:
+        c, p = canon[e["child"]], canon[e["parent"]]
+        step = (RELATIONS.get(e["relation"], e["relation"]), e["child"], e["parent"])
+        up.setdefault(c, []).append((*step, p))
+        down.setdefault(p, []).append((*step, c))
+    root = canon[start[0].value]
+    out = []
+    for wanted, graph, kind in ((ancestors, up, "ancestor"), (descendants, down, "descendant")):
+        if not wanted:
+            continue
+        seen, queue = {root}, deque([(root, 0)])
+        while queue:
+            node, depth = queue.popleft()
+            for rel, child, parent, nxt in sorted(graph.get(node, [])):
+                out.append({"model": names[child], "relation": rel, "parent": names[parent], "depth": depth + 1,
+                            "direction": kind, "model_iri": child, "parent_iri": parent})
+                if nxt not in seen:
+                    seen.add(nxt)
+                    queue.append((nxt, depth + 1))
+    return out
+
+
+def _same_as_classes(backend, iris: set[str]) -> dict[str, str]:
+    """Each IRI → one representative of its owl:sameAs class (the smallest IRI)."""
+    out = {}
+    for iri in sorted(iris):
+        if iri in out:
+            continue
+        members = {r["model"] for r in _run(backend, "same-as", model=ox.NamedNode(iri))} | {iri}
+        rep = min(members)
+        for m in members:
+            out[m] = rep
+    return out
+
+
+def compare(backend, model: str, base: str | None = None) -> list[dict]:
+    """A model against its base (named, or its direct parents in the lineage) on what both were evaluated on."""
+    model_iris = aliases(backend, model)
+    if base is not None:
+        bases = [(base, aliases(backend, base))]
+    else:
+        parents = [e for e in lineage(backend, model, descendants=False) if e["depth"] == 1]
+        bases = [(e["parent"], aliases(backend, e["parent_iri"])) for e in parents]
+    out = []
+    for name, base_iris in bases:
+        for row in _run(backend, "compare", model=model_iris, base=base_iris):
+            out.append({**row, "base": name})
+    return out
+
+
+def tasks(backend, task: str) -> list[dict]:
+    return _run(backend, "tasks", task=task)
+
+
+def methods(backend, method: str) -> list[dict]:
+    return _run(backend, "methods", method=method)
+
+
+def provenance(backend, result: str) -> list[dict]:
+    return _run(backend, "provenance", result=result)
