@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .vocab import PWC_NS
+from .vocab import PWC, PWC_NS
 
 
 def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
@@ -19,7 +19,13 @@ def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
          "GROUP BY ?c ORDER BY ?c")
     for row in store.query(q, use_default_graph_as_union=True):
         classes[row["c"].value.removeprefix(PWC_NS)] = int(row["n"].value)
-    out = {"triples": sum(graphs.values()), "classes": classes, "graphs": graphs}
+    directions = {}
+    q = (f"SELECT ?how (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.directionSource}> ?how }} "
+         "GROUP BY ?how")
+    for row in store.query(q, use_default_graph_as_union=True):
+        directions[row["how"].value] = int(row["n"].value)
+    out = {"triples": sum(graphs.values()), "classes": classes, "graphs": graphs,
+           "metric_directions": {k: directions.get(k, 0) for k in ("table", "rule", "unknown")}}
     if generation is not None and (generation / "build.json").is_file():
         build = json.loads((generation / "build.json").read_text())
         out["build"] = {k: build[k] for k in ("generation", "base_iri", "records", "records_rejected", "rejects",
@@ -30,6 +36,9 @@ def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
 def format_stats(stats: dict) -> str:
     lines = [f"triples  {stats['triples']:>12,}", "", "classes"]
     lines += [f"  {name:<24}{n:>12,}" for name, n in stats["classes"].items()]
+    d = stats.get("metric_directions", {})
+    lines += ["", f"metric directions: {d.get('table', 0):,} from the table, {d.get('rule', 0):,} by rule, "
+                  f"{d.get('unknown', 0):,} unknown"]
     lines += ["", "graphs"]
     lines += [f"  {g:<60}{n:>12,}" for g, n in stats["graphs"].items()]
     if "build" in stats:

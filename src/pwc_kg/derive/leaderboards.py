@@ -56,7 +56,10 @@ def _select(store: ox.Store, query: str):
 def metric_directions(store: ox.Store) -> dict[str, tuple[bool | None, str, str]]:
     """metric IRI → (higher is better, how decided, preferred label)."""
     spellings: dict[str, Counter] = defaultdict(Counter)
-    q = f"SELECT ?m ?n (COUNT(?r) AS ?uses) WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n OPTIONAL {{ ?r <{PWC.metric}> ?m }} }} GROUP BY ?m ?n"
+    for row in _select(store, f"SELECT DISTINCT ?m ?n WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n }}"):
+        spellings[row["m"].value][row["n"].value] += 0
+    q = (f"SELECT ?m ?n (COUNT(DISTINCT ?r) AS ?uses) WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.metricName}> ?n }} "
+         "GROUP BY ?m ?n")
     for row in _select(store, q):
         spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
     out = {}

@@ -180,6 +180,7 @@ def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
         if g.type(result, PWC.EvaluationResult):
             ctx.bump("results")
             g.iri(result, PWC.metric, metric)
+            g.text(result, PWC.metricName, column)
             for p, o in shared:
                 g.add(result, p, o)
             g.add(result, PWC.value, decimal(value.number))

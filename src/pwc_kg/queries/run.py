@@ -89,7 +89,7 @@ def run_query(backend, query: NamedQuery, params: dict | None = None) -> tuple[l
     text = bind_params(backend, query, params or {}) if query.params or params else query.text
     rows = backend.select(text)
     columns = backend.variables(text) if hasattr(backend, "variables") else sorted({k for r in rows for k in r})
-    return columns, [{k: to_python(v) for k, v in row.items()} for row in rows]
+    return columns, [{c: to_python(row[c]) if c in row else None for c in columns} for row in rows]
 
 
 def to_python(term) -> object:
