@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import questions
 from .__about__ import __version__
 from .build import BuildError, BuildReport, build
 from .queries import EntityNotFound, load_query, run_query
@@ -48,6 +49,34 @@ class KnowledgeGraph:
         from .validation import validate_store
 
         return validate_store(self.store)
+
+    # The questions (pwc_kg.questions), bound to this store.
+    def sota(self, task: str, dataset: str | None = None, metric: str | None = None, **options) -> list[dict]:
+        return questions.sota(self.backend, task, dataset, metric, **options)
+
+    def leaderboard(self, task: str, dataset: str, metric: str, **options) -> list[dict]:
+        return questions.leaderboard(self.backend, task, dataset, metric, **options)
+
+    def history(self, task: str, dataset: str, metric: str, **options) -> list[dict]:
+        return questions.history(self.backend, task, dataset, metric, **options)
+
+    def model_sota(self, model: str) -> list[dict]:
+        return questions.model_sota(self.backend, model)
+
+    def lineage(self, model: str, **options) -> list[dict]:
+        return questions.lineage(self.backend, model, **options)
+
+    def compare(self, model: str, base: str | None = None) -> list[dict]:
+        return questions.compare(self.backend, model, base)
+
+    def tasks(self, task: str) -> list[dict]:
+        return questions.tasks(self.backend, task)
+
+    def methods(self, method: str) -> list[dict]:
+        return questions.methods(self.backend, method)
+
+    def provenance(self, result: str) -> list[dict]:
+        return questions.provenance(self.backend, result)
 
 
 def open_store(store: str | Path = "pwc-kg-store") -> KnowledgeGraph:
