@@ -73,3 +73,18 @@ def test_base_iri_is_configurable_and_checked():
     for bad in ("no-scheme/", "http://example.org/no-slash", "ftp://x/"):
         with pytest.raises(ValueError):
             Minter(bad)
+
+
+@given(st.text(alphabet=st.sampled_from("htps:/.-_~%?#=&aZ09@:!$'()*+,;[] <>\"\\^`{|}éÀ\x00\t"), max_size=40).map(
+    lambda s: ("http://" if len(s) % 2 else "https://example.org/") + s))
+def test_the_fast_path_of_safe_url_agrees_with_the_slow_one(url):
+    from pwc_kg import iri
+
+    fast = iri.safe_url(url)
+    saved = iri._CLEAN_URL
+    try:
+        iri._CLEAN_URL = __import__("re").compile(r"(?!)")  # never matches: always the slow path
+        slow = iri.safe_url(url)
+    finally:
+        iri._CLEAN_URL = saved
+    assert fast == slow

@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 import unicodedata
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
@@ -47,6 +48,7 @@ def short_hash(text: str, n: int = 8) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:n]
 
 
+@lru_cache(maxsize=1 << 18)
 def slug(name: str) -> str:
     """A readable, IRI-safe, collision-resistant path segment for a name."""
     key = name_key(name)
@@ -172,6 +174,15 @@ _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 _SAFE_QUERY = _SAFE_PATH + "?"
 
 
+# A URL that is already what safe_url would make of it: lower-case scheme and host, nothing to encode.
+_CLEAN_URL = re.compile(
+    r"^https?://(?![.\-])[a-z0-9.\-]+(:[0-9]{1,5})?"
+    r"(/(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*)?"
+    r"(\?(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+)?"
+    r"(#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})+)?$"
+)
+
+
 def safe_url(url: str) -> str | None:
     """An absolute http(s) URL made a valid IRI (percent-encoding as needed), or None if it is no URL.
 
@@ -183,6 +194,8 @@ def safe_url(url: str) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip()
+    if _CLEAN_URL.match(url):
+        return url  # the common case, checked cheaply
     if not url or any(ord(c) < 0x20 or c == "\x7f" for c in url):
         return None
     try:

@@ -46,7 +46,9 @@ class ClosedNamespace:
         if name not in self._terms:
             hint = f" (see {self._where})" if self._where else ""
             raise AttributeError(f"{name!r} is not a term of {self._base}{hint}")
-        return self._base + name
+        value = self._base + name
+        setattr(self, name, value)  # later look-ups find it without coming here: mapping is a hot path
+        return value
 
     def __getitem__(self, name: str) -> str:
         return self.__getattr__(name)
