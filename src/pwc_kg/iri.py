@@ -144,9 +144,15 @@ class Minter:
 
     def hf_model(self, hf_id: str) -> str:
         """A Hugging Face model by its id: ``model/hf/{org}/{name}``, each part re-encoded as it is."""
+        def part(p: str) -> str:
+            try:
+                s = segment(p)
+            except UnicodeEncodeError:  # a lone surrogate
+                s = ""
+            return s if s.strip(".") else "h-" + short_hash(p)  # never a '.' or '..' path segment
+
         parts = [p for p in hf_id.strip().split("/") if p] or [hf_id]
-        return self._("model", "hf/" + "/".join(
-            segment(p) if p not in (".", "..") else "h-" + short_hash(p) for p in parts))
+        return self._("model", "hf/" + "/".join(part(p) for p in parts))
 
     def metric(self, name: str) -> str:
         return self._("metric", slug(metric_key(name)))

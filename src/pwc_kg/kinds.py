@@ -10,10 +10,16 @@ from __future__ import annotations
 from .mapping.code_links import map_code_link
 from .mapping.datasets import map_dataset
 from .mapping.evaluation_tables import map_task_tree
+from .mapping.lineage_file import map_lineage_row
 from .mapping.methods import map_method
+from .mapping.model_cards import map_model_card
+from .mapping.model_index import map_model_index_model
 from .mapping.papers import map_paper
 from .sources.archive import (CODE_LINKS, DATASETS, EVALUATION_TABLES, LINEAGE, METHODS, MODEL_CARDS, MODEL_INDEX,
                               PAPERS, iter_records)
+from .sources.lineage_file import iter_lineage
+from .sources.model_cards import iter_model_cards
+from .sources.model_index import iter_model_index
 
 MAPPERS = {
     PAPERS: map_paper,
@@ -21,8 +27,12 @@ MAPPERS = {
     EVALUATION_TABLES: map_task_tree,
     METHODS: map_method,
     DATASETS: map_dataset,
+    MODEL_INDEX: map_model_index_model,
+    MODEL_CARDS: map_model_card,
+    LINEAGE: map_lineage_row,
 }
 
-READERS = {kind: iter_records for kind in MAPPERS}
+READERS = {kind: iter_records for kind in (PAPERS, CODE_LINKS, EVALUATION_TABLES, METHODS, DATASETS)}
+READERS.update({MODEL_INDEX: iter_model_index, MODEL_CARDS: iter_model_cards, LINEAGE: iter_lineage})
 
 UNSUPPORTED = {MODEL_INDEX, MODEL_CARDS, LINEAGE} - set(MAPPERS)
