@@ -128,13 +128,21 @@ def lineage(backend, model: str, *, ancestors: bool = True, descendants: bool = 
         names.setdefault(e["child"], e.get("child_name") or e["child"])
         names.setdefault(e["parent"], e.get("parent_name") or e["parent"])
     canon = _same_as_classes(backend, {e["child"] for e in edges} | {e["parent"] for e in edges} | {s.value for s in start})
-    up: dict[str, list[tuple]] = {}
-    down: dict[str, list[tuple]] = {}
+    # One edge per (relation, child, parent) up to owl:sameAs; of an edge's aliases, show the
+    # leaderboard's name rather than a Hugging Face id (no "/"), then the first by name.
+    best: dict[tuple, tuple] = {}
     for e in edges:
         c, p = canon[e["child"]], canon[e["parent"]]
-        step = (RELATIONS.get(e["relation"], e["relation"]), e["child"], e["parent"])
-        up.setdefault(c, []).append((*step, p))
-        down.setdefault(p, []).append((*step, c))
+        rel = RELATIONS.get(e["relation"], e["relation"])
+        pref = ("/" in names[e["child"]], "/" in names[e["parent"]], names[e["child"]], names[e["parent"]])
+        key = (rel, c, p)
+        if key not in best or pref < best[key][0]:
+            best[key] = (pref, e["child"], e["parent"])
+    up: dict[str, list[tuple]] = {}
+    down: dict[str, list[tuple]] = {}
+    for (rel, c, p), (_, child, parent) in best.items():
+        up.setdefault(c, []).append((rel, child, parent, p))
+        down.setdefault(p, []).append((rel, child, parent, c))
     root = canon[start[0].value]
     out = []
     for wanted, graph, kind in ((ancestors, up, "ancestor"), (descendants, down, "descendant")):
