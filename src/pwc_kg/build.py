@@ -198,11 +198,15 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
                                   {"rejects": rejects, "mint": mint, "registry": registry}, progress)
                 report.sources.append(rec)
             loader.load(ontology_path(), ox.RdfFormat.TURTLE, mint.graph("ontology"))
+            del registry  # the join look-ups (hundreds of MB at full scale) are done with
         except BaseException:
             loader.finish(cancel=True)
             raise
         loader.finish()
     timings["map_and_load"] = time.perf_counter() - t0
+    t_opt = time.perf_counter()
+    store.optimize()  # compacted, the store answers the derivation's and validation's scans faster
+    timings["optimize"] = time.perf_counter() - t_opt
     t1 = time.perf_counter()
     counts = graph_counts(store)
     for rec in report.sources:
@@ -211,8 +215,10 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
     t_derive = time.perf_counter()
     derived_graph = mint.graph("derived")
     derive_started = _now()
-    derived, report.derived = derive(store, mint, derived_graph)
-    store.bulk_load(input="".join(derived).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    derived_path = staging / "derived.nq"
+    with open(derived_path, "w", encoding="utf-8", newline="\n") as out:
+        report.derived = derive(store, mint, derived_graph, out)
+    store.bulk_load(path=str(derived_path), format=ox.RdfFormat.N_QUADS)
     timings["derive"] = time.perf_counter() - t_derive
     prov_graph = mint.graph("provenance")
     stamp = started.replace(":", "").replace("-", "")
@@ -225,9 +231,6 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
                              triples=report.derived.triples)
     store.bulk_load(input="".join(prov).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
     shutil.rmtree(staging)
-    t2 = time.perf_counter()
-    store.optimize()
-    timings["optimize"] = time.perf_counter() - t2
     if validate:
         from .validation import validate_store
 
