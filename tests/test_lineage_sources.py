@@ -145,9 +145,9 @@ def test_a_chain_of_three_cards_with_its_relations_stated_and_inferred(kg):
 
 
 def test_derived_from_is_materialised_beside_every_sub_property(kg):
-    missing = rows(kg, f"""SELECT ?c ?p ?x WHERE {{
-        VALUES ?p {{ pwc:fineTunedFrom pwc:distilledFrom pwc:quantizedFrom pwc:mergedFrom pwc:adapterOf }}
-        ?c ?p ?x FILTER NOT EXISTS {{ ?c pwc:derivedFrom ?x }} }}""")
+    missing = rows(kg, """SELECT ?c ?p ?x WHERE {
+        VALUES ?p { pwc:fineTunedFrom pwc:distilledFrom pwc:quantizedFrom pwc:mergedFrom pwc:adapterOf }
+        ?c ?p ?x FILTER NOT EXISTS { ?c pwc:derivedFrom ?x } }""")
     assert missing == set()
     assert len(values(kg, "SELECT ?c WHERE { ?c pwc:derivedFrom ?x }")) >= 10
 

@@ -7,8 +7,6 @@ import subprocess
 import sys
 
 import pytest
-from conftest import LAMINI, SOTA_FILES
-
 import pwc_kg
 from pwc_kg import questions as q
 from pwc_kg.derive.directions import decide
@@ -127,7 +125,6 @@ def test_metric_directions(names, expected):
 
 
 def test_stats_report_how_metric_directions_were_decided(sota_store):
-    stats = cli("stats", "--store", str(sota_store)) if False else None
     out = subprocess.run([sys.executable, "-m", "pwc_kg", "stats", "--store", str(sota_store), "--format", "json"],
                          capture_output=True, text=True, check=True).stdout
     d = json.loads(out)["metric_directions"]

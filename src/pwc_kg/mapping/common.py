@@ -130,3 +130,34 @@ def paper_of(f, title_key: str, url_key: str) -> str | None:
         f.reject(url_key, url, "not an absolute http(s) URL")
         url = None
     return paper_ref(f.ctx, title, url)
+
+
+def pwc_entity(f, record: dict, what: str, pattern, by_slug, by_name, cls: str, page: str) -> str | None:
+    """A dataset or method record's node: named by its Papers With Code slug, else by its name.
+
+    Types it and gives it its name and its Papers With Code page; None (rejected) without a name.
+    """
+    g = f.ctx.graph
+    name = f.text("name")
+    if not name:
+        f.reject("name", record.get("name"), f"a {what} needs a name; record not mapped")
+        return None
+    url = f.text("url")
+    m = pattern.match(url) if url else None
+    node = by_slug(m[1]) if m else by_name(name)
+    if url and not m:
+        f.reject("url", url, f"not a Papers With Code {what} URL; the IRI is minted from the name")
+    g.type(node, cls)
+    g.text(node, PWC.name, name)
+    if m:
+        g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/{page}/{m[1]}")
+    return node
+
+
+def introducing_paper(f, node: str) -> None:
+    """The paper a dataset or method record names as introducing it (its ``paper`` object)."""
+    paper = f.object("paper")
+    if paper:
+        p = paper_of(type(f)(f.ctx, f.ptr + "/paper", paper), "title", "url")
+        if p:
+            f.ctx.graph.iri(node, PWC.introducedIn, p)

@@ -17,19 +17,11 @@ _PWC_DATASET = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/dataset
 def map_dataset(ctx: Context, index: int, record: dict) -> bool:
     f = Fields(ctx, pointer(index), record)
     g = ctx.graph
-    name = f.text("name")
-    if not name:
-        f.reject("name", record.get("name"), "a dataset needs a name; record not mapped")
+    node = common.pwc_entity(f, record, "dataset", _PWC_DATASET, lambda slug: ctx.mint.dataset(slug, is_slug=True),
+                             ctx.mint.dataset, PWC.Dataset, "dataset")
+    if node is None:
         return False
-    url = f.text("url")
-    m = _PWC_DATASET.match(url) if url else None
-    node = ctx.mint.dataset(m[1], is_slug=True) if m else ctx.mint.dataset(name)
-    if url and not m:
-        f.reject("url", url, "not a Papers With Code dataset URL; the IRI is minted from the name")
-    g.type(node, PWC.Dataset)
-    g.text(node, PWC.name, name)
-    if m:
-        g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/dataset/{m[1]}")
+    name = f.text("name")
     for key, prop in (("full_name", PWC.fullName), ("description", PWC.description), ("warning", PWC.warning)):
         value = f.text(key)
         if value:
@@ -37,12 +29,7 @@ def map_dataset(ctx: Context, index: int, record: dict) -> bool:
     homepage = f.url("homepage")
     if homepage:
         g.iri(node, PWC.homepage, homepage)
-    paper = f.object("paper")
-    if paper:
-        pf = Fields(ctx, pointer(index, "paper"), paper)
-        p = common.paper_of(pf, "title", "url")
-        if p:
-            g.iri(node, PWC.introducedIn, p)
+    common.introducing_paper(f, node)
     day = f.date("introduced_date")
     if day:
         g.add(node, PWC.introducedDate, date(day))

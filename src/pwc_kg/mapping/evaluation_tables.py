@@ -8,9 +8,9 @@ line of the rejects report for that pointer, so graph + rejects = input, cell fo
 
 from __future__ import annotations
 
-from ..iri import metric_key, name_key
+from ..iri import name_key
 from ..ntriples import boolean, date, decimal, iri, lit
-from ..values import ValueRejected, parse_value
+from ..values import Value, ValueRejected, parse_value
 from ..vocab import PWC, RDF, SKOS
 from . import common
 from .context import Context, named, pointer
@@ -183,17 +183,23 @@ def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
             g.text(result, PWC.metricName, column)
             for p, o in shared:
                 g.add(result, p, o)
-            g.add(result, PWC.value, decimal(value.number))
-            g.text(result, PWC.rawValue, value.raw)
-            if value.percent:
-                g.add(result, PWC.isPercentage, boolean(True))
-            if value.uncertainty is not None:
-                g.add(result, PWC.uncertainty, decimal(value.uncertainty))
-            if value.note:
-                g.text(result, PWC.valueNote, value.note)
+            write_value(ctx, result, value)
         else:
             ctx.bump("duplicate values")
         g.text(result, PWC.sourceRecord, cell)
+
+
+def write_value(ctx: Context, result: str, value: Value) -> None:
+    """A result's number, with what else its raw string said (percent, uncertainty, a note)."""
+    g = ctx.graph
+    g.add(result, PWC.value, decimal(value.number))
+    g.text(result, PWC.rawValue, value.raw)
+    if value.percent:
+        g.add(result, PWC.isPercentage, boolean(True))
+    if value.uncertainty is not None:
+        g.add(result, PWC.uncertainty, decimal(value.uncertainty))
+    if value.note:
+        g.text(result, PWC.valueNote, value.note)
 
 
 def _reject_cells(ctx: Context, rec: object, ptr: str, field_: str, why: str) -> None:

@@ -47,26 +47,13 @@ def _details(ctx: Context, f: Fields, node: str) -> None:
 def map_method(ctx: Context, index: int, record: dict) -> bool:
     f = Fields(ctx, pointer(index), record)
     g = ctx.graph
-    name = f.text("name")
-    if not name:
-        f.reject("name", record.get("name"), "a method needs a name; record not mapped")
+    node = common.pwc_entity(f, record, "method", _PWC_METHOD, ctx.mint.method, ctx.mint.method_by_name, PWC.Method,
+                             "method")
+    if node is None:
         return False
-    url = f.text("url")
-    m = _PWC_METHOD.match(url) if url else None
-    node = ctx.mint.method(m[1]) if m else ctx.mint.method_by_name(name)
-    if url and not m:
-        f.reject("url", url, "not a Papers With Code method URL; the IRI is minted from the name")
-    g.type(node, PWC.Method)
-    g.text(node, PWC.name, name)
-    if m:
-        g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/method/{m[1]}")
+    name = f.text("name")
     _details(ctx, f, node)
-    paper = f.object("paper")
-    if paper:
-        pf = Fields(ctx, pointer(index, "paper"), paper)
-        p = common.paper_of(pf, "title", "url")
-        if p:
-            g.iri(node, PWC.introducedIn, p)
+    common.introducing_paper(f, node)
     count = f.integer("num_papers", lo=0)
     if count is not None:
         g.add(node, PWC.paperCount, integer(count))

@@ -15,12 +15,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..iri import name_key, safe_url
-from ..ntriples import FALSE, boolean, decimal
+from ..ntriples import FALSE
 from ..values import ValueRejected, parse_value
 from ..vocab import OWL, PWC, ontology_path
 from . import common
 from .context import Context, named, pointer
-from .evaluation_tables import dataset_node, metric_node
+from .evaluation_tables import dataset_node, metric_node, write_value
 from .fields import Fields, _kind
 
 HF = "https://huggingface.co/"
@@ -176,14 +176,7 @@ def write_result(ctx: Context, bench: str, metric_name: str, raw: object, model:
         g.iri(result, PWC.model, model)
         g.text(result, PWC.modelName, model_name)
         g.add(result, PWC.usesExtraTrainingData, FALSE)
-        g.add(result, PWC.value, decimal(value.number))
-        g.text(result, PWC.rawValue, value.raw)
-        if value.percent:
-            g.add(result, PWC.isPercentage, boolean(True))
-        if value.uncertainty is not None:
-            g.add(result, PWC.uncertainty, decimal(value.uncertainty))
-        if value.note:
-            g.text(result, PWC.valueNote, value.note)
+        write_value(ctx, result, value)
     else:
         ctx.bump("duplicate values")
     g.text(result, PWC.sourceRecord, cell)
