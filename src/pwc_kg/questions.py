@@ -52,13 +52,14 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
     if at is not None:
         return _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra), at=at)
     rows = _run(backend, "sota", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    unranked = _run(backend, "unranked", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    unknown = [{"task": u["task"], "dataset": u["dataset"], "metric": u["metric"], "model": None, "value": None,
+                "paper_title": None, "date": None, "higher_is_better": None, "extra_training_data": None,
+                "result": None, "benchmark": u["benchmark"]} for u in unranked]
     if higher_is_better is None:
-        return rows
-    out = []
-    for row in rows:
-        if row.get("higher_is_better") is not None:
-            out.append(row)
-            continue
+        return rows + unknown
+    out = list(rows)
+    for row in unknown:
         board = _run(backend, "leaderboard", task=ox.NamedNode(_benchmark_task(backend, row["benchmark"])),
                      dataset=ox.NamedNode(_benchmark_dataset(backend, row["benchmark"])),
                      metric=resolve(backend, "Metric", row["metric"]), extra=_flag(extra))

@@ -25,13 +25,14 @@ class EmbeddedBackend:
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def select(self, query: str) -> list[dict]:
+    def run(self, query: str) -> tuple[list[str], list[dict]]:
+        """(the SELECT's variables, its rows of bound terms)."""
         result = self.store.query(query, use_default_graph_as_union=True)
         names = [v.value for v in result.variables]
-        return [{n: row[n] for n in names if row[n] is not None} for row in result]
+        return names, [{n: row[n] for n in names if row[n] is not None} for row in result]
 
-    def variables(self, query: str) -> list[str]:
-        return [v.value for v in self.store.query(query, use_default_graph_as_union=True).variables]
+    def select(self, query: str) -> list[dict]:
+        return self.run(query)[1]
 
 
 def bind_params(backend, query: NamedQuery, params: dict[str, str]) -> str:
@@ -87,8 +88,7 @@ def _lexical(value, kind: str) -> str:
 def run_query(backend, query: NamedQuery, params: dict | None = None) -> tuple[list[str], list[dict]]:
     """(column names, rows of Python values) of a named query with its parameters bound."""
     text = bind_params(backend, query, params or {}) if query.params or params else query.text
-    rows = backend.select(text)
-    columns = backend.variables(text) if hasattr(backend, "variables") else sorted({k for r in rows for k in r})
+    columns, rows = backend.run(text)
     return columns, [{c: to_python(row[c]) if c in row else None for c in columns} for row in rows]
 
 
