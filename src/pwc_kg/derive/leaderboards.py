@@ -181,8 +181,11 @@ def derive(store: ox.Store, mint: Minter, graph: str, out: IO[str]) -> DerivedSt
                 if n == 1:
                     add(board, PWC.stateOfTheArt, iri(row.result))
                     shown.add(row.result)
-            for i, (row, beaten) in enumerate(records(subset, higher), 1):
+            found = records(subset, higher)
+            for i, (row, beaten) in enumerate(found, 1):
                 rec = f"{board}/record/{i}"
+                if i < len(found):
+                    add(rec, PWC.supersededOn, date(found[i][0].day))
                 stats.records += 1
                 add(rec, RDF.type, iri(PWC.Record))
                 add(rec, PWC.leaderboard, iri(board))
