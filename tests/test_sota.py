@@ -161,3 +161,21 @@ def test_every_question_binds_hostile_names_safely(lamini_store, command, hostil
     assert "malformed" not in out.stderr and "Traceback" not in out.stderr
     if out.returncode == 2:
         assert "is named" in out.stderr or "no " in out.stderr
+
+
+def test_regression_variants_of_one_dataset_are_separate_benchmarks(tmp_path):
+    """SQuAD1.1 and SQuAD2.0 are variants of SQuAD in datasets.json: their leaderboards stayed one benchmark."""
+    (tmp_path / "datasets.json").write_text(json.dumps([{"url": "https://paperswithcode.com/dataset/squad",
+                                                         "name": "SQuAD", "variants": ["SQuAD", "SQuAD1.1", "SQuAD2.0"]}]))
+    rows = lambda v: [{"model_name": "M", "paper_title": "P", "paper_url": "", "metrics": {"EM": v}}]  # noqa: E731
+    (tmp_path / "evaluation-tables.json").write_text(json.dumps([{"task": "Question Answering", "subtasks": [],
+        "datasets": [{"dataset": "SQuAD1.1", "sota": {"metrics": ["EM"], "rows": rows("80")}},
+                     {"dataset": "SQuAD2.0", "sota": {"metrics": ["EM"], "rows": rows("70")}}]}]))
+    pwc_kg.build([str(tmp_path / "datasets.json"), str(tmp_path / "evaluation-tables.json")], tmp_path / "s")
+    kg = pwc_kg.open_store(tmp_path / "s")
+    assert [r["value"] for r in kg.sota("Question Answering", "SQuAD1.1")] == [80]
+    assert [r["value"] for r in kg.sota("Question Answering", "SQuAD2.0")] == [70]
+    family = kg.sparql("""PREFIX pwc: <https://w3id.org/pwc-kg/ontology#>
+        SELECT DISTINCT ?v WHERE { ?v pwc:variantOf <https://w3id.org/pwc-kg/resource/dataset/squad> }""")
+    assert len(family) == 2
+    assert kg.validate().conforms

@@ -61,12 +61,13 @@ def map_dataset(ctx: Context, index: int, record: dict) -> bool:
             g.iri(ln, PWC.repository, repository(ctx, repo))
         for fw in lf.texts("frameworks"):
             g.text(ln, PWC.framework, fw)
-    # Leaderboards name datasets by name or by a variant: a name wins over a variant of another dataset.
     reg = ctx.registry
-    reg.remember(reg.dataset_by_name, name_key(name), node)
-    for spelling in (f.text("full_name"), *variants):
+    # Its name and full name name this dataset; a variant (SQuAD1.1 of SQuAD) is a leaderboard of its own.
+    for spelling in (name, f.text("full_name")):
         if spelling:
-            reg.remember(reg.dataset_by_alias, name_key(spelling), node)
+            reg.remember(reg.dataset_by_name, name_key(spelling), node)
+    for spelling in variants:
+        reg.remember(reg.dataset_by_alias, name_key(spelling), node)
     return True
 
 

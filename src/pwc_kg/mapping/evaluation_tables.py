@@ -59,10 +59,18 @@ def _task(ctx: Context, rec: dict, ptr: str, parent: str | None, ancestors: tupl
 
 
 def dataset_node(ctx: Context, name: str) -> str:
+    """The Dataset a leaderboard names: a dataset of that name or full name; else a dataset of its own,
+    linked with pwc:variantOf to the dataset that lists the name among its variants."""
     reg = ctx.registry
     key = name_key(name)
-    node = reg.dataset_by_name.get(key) or reg.dataset_by_alias.get(key) or ctx.mint.dataset(name)
-    return named(ctx, node, PWC.Dataset, name)
+    node = reg.dataset_by_name.get(key)
+    if node is not None:
+        return named(ctx, node, PWC.Dataset, name)
+    node = named(ctx, ctx.mint.dataset(name), PWC.Dataset, name)
+    family = reg.dataset_by_alias.get(key)
+    if family is not None and family != node and ctx.graph.once((node, "variantOf", family)):
+        ctx.graph.iri(node, PWC.variantOf, family)
+    return node
 
 
 def _dataset(ctx: Context, rec: dict, ptr: str, task: str, task_name: str, parent: str | None) -> None:
