@@ -111,6 +111,19 @@ def metric_node(ctx: Context, name: str) -> str:
     return node
 
 
+def benchmark(ctx: Context, task: str, dataset: str, task_name: str, dataset_name: str) -> tuple[str, bool]:
+    """The Benchmark of a task on a dataset, described once per graph; (its IRI, whether described now)."""
+    g = ctx.graph
+    bench = ctx.mint.benchmark(task, dataset)
+    new = g.type(bench, PWC.Benchmark)
+    if new:
+        g.text(bench, PWC.name, f"{task_name} on {dataset_name}")
+        g.text(bench, PWC.datasetName, dataset_name)
+        g.iri(bench, PWC.task, task)
+        g.iri(bench, PWC.dataset, dataset)
+    return bench, new
+
+
 def _table(ctx: Context, sota: dict, ptr: str, task: str, dataset: str, task_name: str, dataset_name: str) -> None:
     f = Fields(ctx, ptr, sota)
     g = ctx.graph
@@ -118,12 +131,8 @@ def _table(ctx: Context, sota: dict, ptr: str, task: str, dataset: str, task_nam
     rows = f.objects("rows")
     if not rows and not columns:
         return
-    bench = ctx.mint.benchmark(task, dataset)
-    if g.type(bench, PWC.Benchmark):
-        g.text(bench, PWC.name, f"{task_name} on {dataset_name}")
-        g.text(bench, PWC.datasetName, dataset_name)
-        g.iri(bench, PWC.task, task)
-        g.iri(bench, PWC.dataset, dataset)
+    bench, new = benchmark(ctx, task, dataset, task_name, dataset_name)
+    if new:
         if columns:
             seq = bench + "#metrics"
             g.iri(bench, PWC.metricColumns, seq)

@@ -20,7 +20,7 @@ from ..values import ValueRejected, parse_value
 from ..vocab import OWL, PWC, ontology_path
 from . import common
 from .context import Context, named, pointer
-from .evaluation_tables import dataset_node, metric_node, write_value
+from .evaluation_tables import benchmark, dataset_node, metric_node, write_value
 from .fields import Fields, _kind
 
 HF = "https://huggingface.co/"
@@ -142,16 +142,7 @@ def dataset_name(ctx: Context, source: str, ids: list[str], name: str | None) ->
 
 def benchmark_node(ctx: Context, task_name: str, dataset: str) -> str:
     """The Benchmark of a task on a dataset, by name: the archive's own when it has the pair."""
-    g = ctx.graph
-    task = common.task(ctx, task_name)
-    data = dataset_node(ctx, dataset)
-    bench = ctx.mint.benchmark(task, data)
-    if g.type(bench, PWC.Benchmark):
-        g.text(bench, PWC.name, f"{task_name} on {dataset}")
-        g.text(bench, PWC.datasetName, dataset)
-        g.iri(bench, PWC.task, task)
-        g.iri(bench, PWC.dataset, data)
-    return bench
+    return benchmark(ctx, common.task(ctx, task_name), dataset_node(ctx, dataset), task_name, dataset)[0]
 
 
 def write_result(ctx: Context, bench: str, metric_name: str, raw: object, model: str, model_name: str,
