@@ -147,7 +147,7 @@ def derive(store: ox.Store, mint: Minter, graph: str, out: IO[str]) -> DerivedSt
         add(m, PWC.directionSource, lit(how))
         if higher is not None:
             add(m, PWC.higherIsBetter, boolean(higher))
-    shown: set[str] = set()  # the results that SOTA and history display
+    shown: set[str] = set()  # the results whose paper title is copied here
     override = _benchmark_overrides(store)
     for (b, m), higher in sorted(override.items()):
         node = mint.base + "direction/" + short_hash(f"{b}\x1f{m}", 16)
@@ -156,6 +156,7 @@ def derive(store: ox.Store, mint: Minter, graph: str, out: IO[str]) -> DerivedSt
         add(node, PWC.byMetric, iri(m))
         add(node, PWC.higherIsBetter, boolean(higher))
     for (b, m), rows in sorted(_results(store).items()):
+        shown.update(r.result for r in rows)
         higher, how, _ = metrics.get(m, (None, directions.UNKNOWN, ""))
         if (b, m) in override:
             higher, how = override[(b, m)], directions.OVERRIDE
@@ -176,11 +177,14 @@ def derive(store: ox.Store, mint: Minter, graph: str, out: IO[str]) -> DerivedSt
             stats.leaderboards += 1
             add(board, PWC.higherIsBetter, boolean(higher))
             rank_prop = PWC.rank if with_extra else PWC.rankWithoutExtraData
+            best_written = False
             for n, row in rank(subset, higher):
                 add(row.result, rank_prop, integer(n))
                 if n == 1:
                     add(board, PWC.stateOfTheArt, iri(row.result))
-                    shown.add(row.result)
+                    if not best_written:
+                        add(board, PWC.bestValue, decimal(canonical_decimal(row.value)))
+                        best_written = True
             found = records(subset, higher)
             for i, (row, beaten) in enumerate(found, 1):
                 rec = f"{board}/record/{i}"
@@ -192,13 +196,12 @@ def derive(store: ox.Store, mint: Minter, graph: str, out: IO[str]) -> DerivedSt
                 add(rec, PWC.result, iri(row.result))
                 add(rec, PWC.recordIndex, integer(i))
                 add(rec, PWC.recordDate, date(row.day))
-                shown.add(row.result)
                 if beaten is not None:
                     add(rec, PWC.previousRecord, iri(beaten.result))
                     add(rec, PWC.previousValue, decimal(canonical_decimal(beaten.value)))
                     add(rec, PWC.improvement, decimal(canonical_decimal(abs(row.value - beaten.value))))
-    # Oxigraph evaluates an OPTIONAL of two patterns over the whole store: copy the paper title
-    # next to the results SOTA and history show, so their queries need one-pattern OPTIONALs only.
+    # Oxigraph evaluates an OPTIONAL of two patterns over the whole store: copy each result's paper
+    # title next to it, so that SOTA, leaderboard and history need one-pattern OPTIONALs only.
     for result, title in _titles(store, sorted(shown)):
         add(result, PWC.paperTitle, lit(title))
     return stats
