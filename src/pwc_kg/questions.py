@@ -34,6 +34,10 @@ def aliases(backend, model: str) -> list[ox.NamedNode]:
     return sorted({ox.NamedNode(r["model"]) for r in rows} | {start}, key=lambda n: n.value)
 
 
+def _entity(backend, kind: str, name: str | None) -> ox.NamedNode | None:
+    return None if name is None else resolve(backend, kind, name)
+
+
 def _ranked_on_the_fly(rows: list[dict], higher: bool) -> list[dict]:
     """Rank leaderboard rows in a direction the user named (the graph has none for the metric)."""
     by_iri = {r["result"]: r for r in rows}
@@ -49,6 +53,9 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
     A metric whose direction is unknown gets a row with ``higher_is_better`` null and no model,
     unless ``higher_is_better`` names the direction, in which case it is ranked on the fly.
     """
+    # Resolved once, for the two queries below.
+    task, dataset, metric = (_entity(backend, kind, name) for kind, name in
+                             (("Task", task), ("Dataset", dataset), ("Metric", metric)))
     if at is not None:
         return _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra), at=at)
     rows = _run(backend, "sota", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
