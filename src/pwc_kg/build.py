@@ -29,6 +29,7 @@ from .derive.leaderboards import DerivedStats, derive
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
 from .sources import SourceError, SourceFile, discover
 from .sources.archive import file_digest
+from .stats import graph_counts
 from .store import StoreDir
 from .vocab import ontology_path
 
@@ -248,10 +249,6 @@ def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], min
     report.seconds = {k: round(v, 2) for k, v in timings.items()}
     return report
 
-
-def graph_counts(store: ox.Store) -> dict[str, int]:
-    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    return {row["g"].value: int(row["n"].value) for row in store.query(q)}
 
 
 def _now() -> str:

@@ -34,5 +34,3 @@ MAPPERS = {
 
 READERS = {kind: iter_records for kind in (PAPERS, CODE_LINKS, EVALUATION_TABLES, METHODS, DATASETS)}
 READERS.update({MODEL_INDEX: iter_model_index, MODEL_CARDS: iter_model_cards, LINEAGE: iter_lineage})
-
-UNSUPPORTED = {MODEL_INDEX, MODEL_CARDS, LINEAGE} - set(MAPPERS)

@@ -10,10 +10,14 @@ import pyoxigraph as ox
 from .vocab import PWC, PWC_NS
 
 
+def graph_counts(store: ox.Store) -> dict[str, int]:
+    """Triples per named graph."""
+    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+    return {row["g"].value: int(row["n"].value) for row in store.query(q)}
+
+
 def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
-    graphs = {}
-    for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"):
-        graphs[row["g"].value] = int(row["n"].value)
+    graphs = dict(sorted(graph_counts(store).items()))
     classes = {}
     q = (f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), \"{PWC_NS}\")) }} "
          "GROUP BY ?c ORDER BY ?c")

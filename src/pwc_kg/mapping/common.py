@@ -7,6 +7,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 from ..iri import safe_url
+from ..ntriples import integer
 from ..vocab import PWC
 from .context import Context, named
 
@@ -135,7 +136,8 @@ def paper_of(f, title_key: str, url_key: str) -> str | None:
 def pwc_entity(f, record: dict, what: str, pattern, by_slug, by_name, cls: str, page: str) -> str | None:
     """A dataset or method record's node: named by its Papers With Code slug, else by its name.
 
-    Types it and gives it its name and its Papers With Code page; None (rejected) without a name.
+    Types it and gives it its name, its Papers With Code page and its paper count; None (rejected)
+    without a name.
     """
     g = f.ctx.graph
     name = f.text("name")
@@ -151,6 +153,9 @@ def pwc_entity(f, record: dict, what: str, pattern, by_slug, by_name, cls: str, 
     g.text(node, PWC.name, name)
     if m:
         g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/{page}/{m[1]}")
+    count = f.integer("num_papers", lo=0)
+    if count is not None:
+        g.add(node, PWC.paperCount, integer(count))
     return node
 
 

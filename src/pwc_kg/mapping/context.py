@@ -33,7 +33,6 @@ class GraphWriter:
         self._buf: list[str] = []
         self._typed: set[tuple[str, str]] = set()
         self.graph = graph
-        self.count = 0
 
     def add(self, s: str, p: str, o: str) -> None:
         """Subject and predicate are IRIs; the object is an already formatted term."""
@@ -69,7 +68,6 @@ class GraphWriter:
         if self._out is None:
             self._path = self._folder / f"{self._stem}-{self._chunk:04d}.nt"
             self._out = open(self._path, "w", encoding="utf-8", newline="\n")
-        self.count += len(self._buf)
         self._in_chunk += len(self._buf)
         self._out.write("".join(self._buf))
         self._buf.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..iri import name_key
-from ..ntriples import date, integer
+from ..ntriples import date
 from ..vocab import PWC
 from . import common
 from .context import Context, pointer
@@ -44,9 +44,6 @@ def map_dataset(ctx: Context, index: int, record: dict) -> bool:
         tname = Fields(ctx, pointer(index, "tasks", i), t).text("task")
         if tname:
             g.iri(node, PWC.forTask, common.task(ctx, tname))
-    count = f.integer("num_papers", lo=0)
-    if count is not None:
-        g.add(node, PWC.paperCount, integer(count))
     for i, loader in f.objects("data_loaders"):
         lf = Fields(ctx, pointer(index, "data_loaders", i), loader)
         lurl = lf.url("url")

@@ -6,7 +6,7 @@ import datetime as _dt
 import re
 
 from ..iri import name_key
-from ..ntriples import integer, typed
+from ..ntriples import typed
 from ..vocab import PWC, XSD
 from . import common
 from .context import Context, named, pointer
@@ -54,9 +54,6 @@ def map_method(ctx: Context, index: int, record: dict) -> bool:
     name = f.text("name")
     _details(ctx, f, node)
     common.introducing_paper(f, node)
-    count = f.integer("num_papers", lo=0)
-    if count is not None:
-        g.add(node, PWC.paperCount, integer(count))
     for i, c in f.objects("collections"):
         cf = Fields(ctx, pointer(index, "collections", i), c)
         cname = cf.text("collection")

@@ -28,7 +28,6 @@ MODEL_CARDS = "model-cards"  # a folder of Hugging Face model cards (README.md w
 LINEAGE = "lineage"  # the curated lineage file (CSV)
 # The order a build reads them in: later kinds look up names the earlier ones defined.
 KINDS = (METHODS, DATASETS, PAPERS, CODE_LINKS, EVALUATION_TABLES, MODEL_INDEX, MODEL_CARDS, LINEAGE)
-JSON_KINDS = (METHODS, DATASETS, PAPERS, CODE_LINKS, EVALUATION_TABLES)
 
 _BY_NAME = {
     "papers-with-abstracts": PAPERS,
