@@ -81,3 +81,18 @@ def test_a_second_build_at_the_same_time_is_refused(good_store):
     with StoreDir(good_store).lock():
         with pytest.raises(BuildLocked, match="another build is running"):
             pwc_kg.build([str(LAMINI)], good_store)
+
+
+def test_regression_a_build_failing_validation_keeps_the_report_it_names(tmp_path, monkeypatch):
+    import pwc_kg.validation as validation
+    from pwc_kg.validation.compiled import ValidationResult
+
+    store = tmp_path / "store"
+    pwc_kg.build([str(LAMINI)], store)
+    before = os.readlink(store / "current")
+    monkeypatch.setattr(validation, "validate_store", lambda s: ValidationResult(count=1, by_constraint={"x": 1}))
+    with pytest.raises(pwc_kg.BuildError) as err:
+        pwc_kg.build([str(LAMINI)], store)
+    report = store / "failed-validation.txt"
+    assert str(report) in str(err.value) and "1 violations" in report.read_text()
+    assert os.readlink(store / "current") == before

@@ -163,8 +163,10 @@ def build(
             report = _build_into(gen, files, labels, mint, timings, validate, progress)
             report.skipped = skipped
             if report.violations and not allow_violations:
-                raise BuildError(f"{report.violations} SHACL violations (see {gen / 'validation.txt'}); "
-                                 "the store was not replaced")
+                # the generation is about to go: keep its report where the message says
+                kept = sd.path / "failed-validation.txt"
+                shutil.copyfile(gen / "validation.txt", kept)
+                raise BuildError(f"{report.violations} SHACL violations (see {kept}); the store was not replaced")
             report.store = str(sd.path)
             (gen / "build.json").write_text(json.dumps(report.to_json(), indent=2))
             sd.publish(gen)
