@@ -67,11 +67,12 @@ def build_quads(mint: Minter, build: str, graph: str, *, started: str, ended: st
 
 
 def derivation_quads(mint: Minter, activity: str, graph: str, *, started: str, ended: str, used: list[str],
-                     generated: str, triples: int) -> list[str]:
-    """The derived graph's own activity: computed from the source graphs, by this build."""
+                     generated: str, triples: int, activity_type: str = PWC.Derivation) -> list[str]:
+    """A computed graph's own activity (the derived graph's, or with ``activity_type`` PWC.Entailment the
+    entailed graph's): computed from the graphs it used, by this build."""
     g = f" <{graph}> .\n"
     out = [
-        f"<{activity}> <{RDF.type}> <{PWC.Derivation}>{g}",
+        f"<{activity}> <{RDF.type}> <{activity_type}>{g}",
         f"<{activity}> <{PROV.startedAtTime}> {typed(started, XSD.dateTime)}{g}",
         f"<{activity}> <{PROV.endedAtTime}> {typed(ended, XSD.dateTime)}{g}",
         f"<{generated}> <{PROV.wasGeneratedBy}> <{activity}>{g}",
