@@ -23,6 +23,8 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from .ntriples import clean_text
+
 DEFAULT_BASE = "https://w3id.org/pwc-kg/resource/"
 
 _SEP = re.compile(r"[\s_\-]+")
@@ -71,8 +73,13 @@ def is_generic_model_name(name: str) -> bool:
 
 
 def segment(text: str) -> str:
-    """Re-encode one path segment taken from a source URL (e.g. a Papers With Code slug)."""
-    return quote(unquote(text), safe="-._~") or "h-" + short_hash(text)
+    """Re-encode one path segment taken from a source URL (e.g. a Papers With Code slug).
+
+    >>> segment("a b/\\udc00")
+    'a%20b%2F%ED%B0%80'
+    """
+    # surrogatepass: a lone surrogate (JSON allows one) is encoded as it is, so two slugs never collide
+    return quote(unquote(text), safe="-._~", errors="surrogatepass") or "h-" + short_hash(text)
 
 
 class Minter:
@@ -199,7 +206,7 @@ def safe_url(url: str) -> str | None:
     """
     if not isinstance(url, str):
         return None
-    url = url.strip()
+    url = clean_text(url.strip())  # a lone surrogate (JSON allows one) becomes U+FFFD, as in literals
     if _CLEAN_URL.match(url):
         return url  # the common case, checked cheaply
     if not url or any(ord(c) < 0x20 or c == "\x7f" for c in url):

@@ -15,12 +15,16 @@ def map_code_link(ctx: Context, index: int, record: dict) -> bool:
     g = ctx.graph
     repo_url = f.url("repo_url")
     if not repo_url:
-        if record.get("repo_url") is None:
-            f.reject("repo_url", None, "a code link needs a repository URL; record not mapped")
+        raw = record.get("repo_url")
+        if raw is None or (isinstance(raw, str) and not raw.strip()):  # else the URL was rejected as it is
+            f.reject("repo_url", raw, "a code link needs a repository URL; record not mapped")
         return False
     title = f.text("paper_title")
-    paper = common.paper_ref(ctx, title, f.text("paper_url") or f.text("paper_url_abs"),
-                             common.clean_arxiv_id(f.text("paper_arxiv_id")))
+    raw_arxiv = f.text("paper_arxiv_id")
+    arxiv = common.clean_arxiv_id(raw_arxiv)
+    if raw_arxiv and not arxiv:
+        f.reject("paper_arxiv_id", raw_arxiv, "not an arXiv id (such as 2304.14402 or hep-th/9901001)")
+    paper = common.paper_ref(ctx, title, f.text("paper_url") or f.text("paper_url_abs"), arxiv)
     if paper is None:
         f.reject("paper_url", record.get("paper_url"), "a code link needs a paper (title or URL); record not mapped")
         return False

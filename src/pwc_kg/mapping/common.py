@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import urlsplit
+from typing import Iterable
+from urllib.parse import quote, unquote, urlsplit
 
-from ..iri import safe_url
+from ..iri import safe_url, segment
 from ..ntriples import integer
 from ..vocab import PWC
 from .context import Context, named
 
 _ARXIV_URL = re.compile(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/(.+?)(?:v\d+)?(?:\.pdf)?/?$", re.I)
 _ARXIV_ID = re.compile(r"^(?:\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$", re.I)
+# A DOI in a doi.org link, or in the path of a publisher's page (dl.acm.org/doi/10.1145/..., .../doi/full/10.1162/...);
+# not in a query string (CiteSeerX's "doi=10.1.1.x" is its own document id, no DOI).
+_DOI_URL = re.compile(r"^(?:https?://)?(?:dx\.|www\.)?doi\.org/(10\.\d{4,9}/[^?#\s]+)$", re.I)
+_DOI_PATH = re.compile(r"^https?://[^/?#]+/(?:[^?#]*/)?doi/(?:(?:abs|full|pdf|epdf|book|chapter)/)?(10\.\d{4,9}/[^?#\s]+)", re.I)
+_DOI_VIEW = re.compile(r"/(?:abstract|full|pdf|epdf|summary)/?$", re.I)  # Wiley's old .../doi/10.x/y/full
+ARXIV_ABS = "https://arxiv.org/abs/"
+DOI_RESOLVER = "https://doi.org/"
 _PWC_PAPER = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/paper/([^/?#]+)/?$", re.I)
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -39,6 +47,39 @@ def pwc_paper_slug(url: str | None) -> str | None:
         return None
     m = _PWC_PAPER.match(url.strip())
     return m[1] if m else None
+
+
+def doi_of(url: str | None) -> str | None:
+    """The DOI a doi.org link or a publisher's ``/doi/`` URL names.
+
+    >>> doi_of("https://doi.org/10.1016/j.artint.2016.05.003"), doi_of("https://www.mitpressjournals.org/doi/full/10.1162/COLI_a_00164")
+    ('10.1016/j.artint.2016.05.003', '10.1162/COLI_a_00164')
+    >>> doi_of("https://citeseerx.ist.psu.edu/viewdoc/download?doi=10.1.1.108.1370&rep=rep1&type=pdf") is None
+    True
+    """
+    if not url:
+        return None
+    url = url.strip()
+    m = _DOI_URL.match(url) or _DOI_PATH.match(url)
+    if not m:
+        return None
+    doi = _DOI_VIEW.sub("", unquote(m[1])).rstrip("/.")
+    return doi if "/" in doi and doi.split("/", 1)[1] else None
+
+
+def paper_links(ctx: Context, node: str, arxiv: str | None = None, urls: Iterable[str | None] = ()) -> None:
+    """A paper's links out, once per graph: its arXiv page, and its DOI (as text and as a doi.org link)
+    from any of its URLs that names one."""
+    g = ctx.graph
+    if arxiv and g.once((node, "arxivPage", arxiv)):
+        g.iri(node, PWC.arxivPage, ARXIV_ABS + arxiv)
+    for url in urls:
+        doi = doi_of(url)
+        if doi and g.once((node, "doi", doi)):
+            g.text(node, PWC.doi, doi)
+            page = safe_url(DOI_RESOLVER + quote(doi, safe="/:;()._-"))
+            if page:
+                g.iri(node, PWC.doiPage, page)
 
 
 def url_key(url: str) -> str:
@@ -98,6 +139,7 @@ def paper_ref(ctx: Context, title: str | None, url: str | None, arxiv: str | Non
     if node is not None:
         ctx.graph.type(node, PWC.Paper)
         ctx.bump("papers joined")
+        paper_links(ctx, node, urls=[url])
         return node
     link = safe_url(url) if url else None
     if not (title or arxiv or link):
@@ -111,13 +153,19 @@ def paper_ref(ctx: Context, title: str | None, url: str | None, arxiv: str | Non
     else:
         node = ctx.mint.paper_external("title:" + title_key(title))
     ctx.bump("papers minted")
-    if ctx.graph.type(node, PWC.Paper):
-        if title:
-            ctx.graph.text(node, PWC.title, title)
-        if arxiv:
-            ctx.graph.text(node, PWC.arxivId, arxiv)
-        if link:
-            ctx.graph.iri(node, PWC.pwcPage if slug else PWC.abstractPage, link)
+    ctx.graph.type(node, PWC.Paper)
+    # What every record says of the paper, not the first one's: the graph must not depend on the order
+    # of records (the derived graph shows the smallest title where there are several).
+    if title and ctx.graph.once((node, "title", title)):
+        ctx.graph.text(node, PWC.title, title)
+    if arxiv and ctx.graph.once((node, "arxivId", arxiv)):
+        ctx.graph.text(node, PWC.arxivId, arxiv)
+    if slug:
+        if ctx.graph.once((node, "pwcPage")):
+            ctx.graph.iri(node, PWC.pwcPage, f"https://paperswithcode.com/paper/{segment(slug)}")
+    elif link and ctx.graph.once((node, "abstractPage", link)):
+        ctx.graph.iri(node, PWC.abstractPage, link)
+    paper_links(ctx, node, arxiv, [url])
     return node
 
 
@@ -152,7 +200,7 @@ def pwc_entity(f, record: dict, what: str, pattern, by_slug, by_name, cls: str, 
     g.type(node, cls)
     g.text(node, PWC.name, name)
     if m:
-        g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/{page}/{m[1]}")
+        g.iri(node, PWC.pwcPage, f"https://paperswithcode.com/{page}/{segment(m[1])}")
     count = f.integer("num_papers", lo=0)
     if count is not None:
         g.add(node, PWC.paperCount, integer(count))

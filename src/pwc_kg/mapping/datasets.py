@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from ..iri import name_key
+from ..iri import name_key, segment
 from ..ntriples import date
 from ..vocab import PWC
 from . import common
 from .context import Context, pointer
 from .fields import Fields
 
+_PWC_TASK = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/task/([^/?#]+)/?$", re.I)
 _PWC_DATASET = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/dataset/([^/?#]+)/?$", re.I)
 
 
@@ -41,9 +42,14 @@ def map_dataset(ctx: Context, index: int, record: dict) -> bool:
     for value in variants:
         g.text(node, PWC.variant, value)
     for i, t in f.objects("tasks"):
-        tname = Fields(ctx, pointer(index, "tasks", i), t).text("task")
+        tf = Fields(ctx, pointer(index, "tasks", i), t)
+        tname = tf.text("task")
         if tname:
-            g.iri(node, PWC.forTask, common.task(ctx, tname))
+            task = common.task(ctx, tname)
+            g.iri(node, PWC.forTask, task)
+            m = _PWC_TASK.match(tf.text("url") or "")
+            if m and g.once((task, "pwcPage")):  # the task's own page: its source IRI, as for papers
+                g.iri(task, PWC.pwcPage, f"https://paperswithcode.com/task/{segment(m[1])}")
     for i, loader in f.objects("data_loaders"):
         lf = Fields(ctx, pointer(index, "data_loaders", i), loader)
         lurl = lf.url("url")

@@ -21,10 +21,23 @@ _SEQ_ITEM = RDF.type.replace("type", "_")
 
 
 def map_task_tree(ctx: Context, index: int, record: dict) -> bool:
-    return _task(ctx, record, pointer(index), None, ())
+    return _task(ctx, record, pointer(index), None)
 
 
-def _task(ctx: Context, rec: dict, ptr: str, parent: str | None, ancestors: tuple[str, ...]) -> bool:
+def _is_ancestor(ctx: Context, task: str, of: str) -> bool:
+    """Whether ``task`` is ``of`` or above it through the subtask links this file made so far."""
+    seen, todo = set(), [of]
+    while todo:
+        node = todo.pop()
+        if node == task:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(ctx.task_parents.get(node, ()))
+    return False
+
+
+def _task(ctx: Context, rec: dict, ptr: str, parent: str | None) -> bool:
     f = Fields(ctx, ptr, rec)
     g = ctx.graph
     name = f.text("task")
@@ -34,10 +47,13 @@ def _task(ctx: Context, rec: dict, ptr: str, parent: str | None, ancestors: tupl
         return False
     node = common.task(ctx, name)
     if parent is not None:
-        if node == parent or node in ancestors:
+        # Checked against every link of the file so far: a cycle through several top-level tasks
+        # (B under A in one record, A under B in another) is refused as well as one inside a record.
+        if _is_ancestor(ctx, node, parent):
             f.reject("task", name, "the task would be its own ancestor; the subtask link is not mapped")
             ctx.bump("task cycles")
-        else:
+        elif parent not in ctx.task_parents.setdefault(node, set()):
+            ctx.task_parents[node].add(parent)
             g.iri(node, PWC.subtaskOf, parent)
     description = f.text("description")
     if description:
@@ -54,7 +70,7 @@ def _task(ctx: Context, rec: dict, ptr: str, parent: str | None, ancestors: tupl
     for i, d in f.objects("datasets"):
         _dataset(ctx, d, ptr + pointer("datasets", i), node, name, None)
     for i, sub in f.objects("subtasks"):
-        _task(ctx, sub, ptr + pointer("subtasks", i), node, ancestors + (node,))
+        _task(ctx, sub, ptr + pointer("subtasks", i), node)
     return True
 
 
@@ -157,7 +173,7 @@ def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
     model_name = f.text("model_name")
     if not model_name:
         f.reject("model_name", row.get("model_name"), "a row needs a model name; the row is not mapped")
-        _reject_cells(ctx, row, ptr, "model_name", "its row has no model name")
+        _reject_cells(ctx, row, ptr, "model_name", "its row has no model name", row=True)
         return
     paper = common.paper_of(f, "paper_title", "paper_url")
     day = f.date("paper_date")
@@ -219,18 +235,26 @@ def write_value(ctx: Context, result: str, value: Value) -> None:
         g.text(result, PWC.valueNote, value.note)
 
 
-def _reject_cells(ctx: Context, rec: object, ptr: str, field_: str, why: str) -> None:
-    """Account for every value cell below a record that could not be mapped."""
-    if not isinstance(rec, dict):
-        return
-    rows = rec.get("sota", {}).get("rows") if isinstance(rec.get("sota"), dict) else None
-    if "metrics" in rec and isinstance(rec.get("metrics"), dict) and "model_name" in rec:
-        rows = None
-        for column, raw in rec["metrics"].items():
+def objects_at(value: object, at: str) -> list[tuple[str, dict]]:
+    """The objects of a list with their pointers (one object standing for the list counts, as in Fields.objects)."""
+    if isinstance(value, dict):
+        return [(at, value)]
+    if isinstance(value, list):
+        return [(at + pointer(i), item) for i, item in enumerate(value) if isinstance(item, dict)]
+    return []
+
+
+def _reject_cells(ctx: Context, rec: dict, ptr: str, field_: str, why: str, row: bool = False) -> None:
+    """Account for every value cell below a task, dataset or row (``row``) that could not be mapped."""
+    if row:
+        metrics = rec.get("metrics")
+        for column, raw in metrics.items() if isinstance(metrics, dict) else ():
             ctx.reject(ptr + pointer("metrics", column), field_, raw, f"not mapped: {why}")
-    for i, row in enumerate(rows or []):
-        _reject_cells(ctx, row, ptr + pointer("sota", "rows", i), field_, why)
+        return
     for key in ("datasets", "subdatasets", "subtasks"):
-        items = rec.get(key)
-        for i, item in enumerate(items if isinstance(items, list) else []):
-            _reject_cells(ctx, item, ptr + pointer(key, i), field_, why)
+        for at, item in objects_at(rec.get(key), ptr + pointer(key)):
+            _reject_cells(ctx, item, at, field_, why)
+    sota = rec.get("sota")
+    if isinstance(sota, dict):
+        for at, item in objects_at(sota.get("rows"), ptr + pointer("sota", "rows")):
+            _reject_cells(ctx, item, at, field_, why, row=True)

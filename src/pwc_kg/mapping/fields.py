@@ -25,14 +25,21 @@ def _kind(value: object) -> str:
 class Fields:
     """Typed access to one record's fields; wrong types are reported, never raised."""
 
-    __slots__ = ("ctx", "ptr", "data")
+    __slots__ = ("ctx", "ptr", "data", "_rejected")
 
     def __init__(self, ctx: Context, ptr: str, data: dict):
         self.ctx = ctx
         self.ptr = ptr
         self.data = data
+        self._rejected: set | None = None
 
     def reject(self, key: str, value: object, reason: str) -> None:
+        """Report a field once, however often the mapper reads it."""
+        if self._rejected is None:
+            self._rejected = set()
+        elif (key, reason) in self._rejected:
+            return
+        self._rejected.add((key, reason))
         self.ctx.reject(self.ptr, key, value, reason)
 
     def text(self, key: str) -> str | None:
@@ -65,13 +72,17 @@ class Fields:
                 self.ctx.reject(self.ptr + pointer(key, i), key, item, f"expected a string, found {_kind(item)}")
         return out
 
-    def objects(self, key: str) -> list[tuple[int, dict]]:
-        """(index, item) of a list of objects; other items are rejected."""
+    def objects(self, key: str) -> list[tuple[int | None, dict]]:
+        """(index, item) of a list of objects; other items are rejected.
+
+        One object where a list of them is expected is kept, with the index None: it has none in the
+        source, and ``pointer`` leaves a None out.
+        """
         value = self.data.get(key)
         if value is None:
             return []
         if isinstance(value, dict):
-            value = [value]  # one object where a list of them is expected: keep it
+            return [(None, value)]
         if not isinstance(value, list):
             self.reject(key, value, f"expected a list of objects, found {_kind(value)}")
             return []

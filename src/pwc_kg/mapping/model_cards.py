@@ -20,7 +20,7 @@ from ..values import ValueRejected, parse_value
 from ..vocab import OWL, PWC, ontology_path
 from . import common
 from .context import Context, named, pointer
-from .evaluation_tables import benchmark, dataset_node, metric_node, write_value
+from .evaluation_tables import benchmark, dataset_node, metric_node, objects_at, write_value
 from .fields import Fields, _kind
 
 HF = "https://huggingface.co/"
@@ -239,6 +239,7 @@ def map_model_card(ctx: Context, position: str, record: dict) -> bool:
     if not model_id or hf_id(model_id) != model_id:
         ctx.reject(at, "id", model_id, "the card's folder path is no Hugging Face model id (org/name); "
                    "the card is not mapped")
+        _reject_cells(ctx, at, record.get("front_matter") or {}, "its card's folder path is no model id")
         return False
     if record.get("no_front_matter"):
         ctx.bump("cards without front matter")
@@ -267,6 +268,14 @@ def map_model_card(ctx: Context, position: str, record: dict) -> bool:
         for j, result in ef.objects("results"):
             _result(ctx, Fields(ctx, ef.ptr + pointer("results", j), result), node, shown or model_id)
     return True
+
+
+def _reject_cells(ctx: Context, at: str, fm: dict, why: str) -> None:
+    """Account for every metric value of a card that is not mapped."""
+    for ep, entry in objects_at(fm.get("model-index"), at + pointer("model-index")):
+        for rp, result in objects_at(entry.get("results"), ep + pointer("results")):
+            for cell, metric in objects_at(result.get("metrics"), rp + pointer("metrics")):
+                ctx.reject(cell, "metrics", metric.get("value"), f"not mapped: {why}")
 
 
 def _result(ctx: Context, rf: Fields, model: str, model_name: str) -> None:

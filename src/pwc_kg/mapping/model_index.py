@@ -53,7 +53,7 @@ def map_model_index_model(ctx: Context, position: str, record: dict) -> bool:
         return False
     f = Fields(ctx, position, record)
     for e in record.get("_errors") or []:
-        ctx.reject(position, e["field"], e["value"], e["reason"])
+        ctx.reject(e.get("at") or position, e["field"], e["value"], e["reason"])
     results = list(zip(record.get("Results") or [], record.get("_results_at") or []))
     name = f.text("Name")
     if not name:

@@ -18,8 +18,11 @@ def map_paper(ctx: Context, index: int, record: dict) -> bool:
     g = ctx.graph
     title = f.text("title")
     paper_url = f.text("paper_url")
-    arxiv = (common.clean_arxiv_id(f.text("arxiv_id")) or common.arxiv_id_of(f.text("url_abs"))
-             or common.arxiv_id_of(f.text("url_pdf")))
+    raw_arxiv = f.text("arxiv_id")
+    arxiv = common.clean_arxiv_id(raw_arxiv)
+    if raw_arxiv and not arxiv:
+        f.reject("arxiv_id", raw_arxiv, "not an arXiv id (such as 2304.14402 or hep-th/9901001)")
+    arxiv = arxiv or common.arxiv_id_of(f.text("url_abs")) or common.arxiv_id_of(f.text("url_pdf"))
     slug = common.pwc_paper_slug(paper_url)
     if slug:
         node = ctx.mint.paper(slug)
@@ -75,5 +78,6 @@ def map_paper(ctx: Context, index: int, record: dict) -> bool:
         m = method_summary(ctx, pointer(index, "methods", i), method)
         if m:
             g.iri(node, PWC.usesMethod, m)
+    common.paper_links(ctx, node, arxiv, urls)
     common.register_paper(ctx, node, arxiv=arxiv, urls=[u for u in (paper_url, *urls) if u], title=title)
     return True

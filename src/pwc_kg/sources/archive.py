@@ -2,7 +2,8 @@
 
 Each file is one JSON array, plain or gzip-compressed. Records are read one at a time
 (ijson), so the 576k papers are never in memory at once. Numbers come as ``Decimal`` so a
-value keeps the digits the source wrote.
+value keeps the digits the source wrote. The same files as Parquet (one row per record) are
+read by ``parquet.py`` into the same records.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,8 +142,16 @@ def is_json_file(path: Path) -> bool:
     return path.name.endswith((".json", ".json.gz"))
 
 
+def is_parquet_file(path: Path) -> bool:
+    return path.name.lower().endswith(".parquet")
+
+
 def classify(path: Path) -> str:
-    """The kind of an archive file, by its name, else by its first record."""
+    """The kind of an archive file, by its name, else by its first record; of a Parquet file, by its columns."""
+    if is_parquet_file(path):
+        from . import parquet  # pyarrow is imported only for Parquet input
+
+        return parquet.classify(path)
     kind = _BY_NAME.get(_stem(path))
     if kind:
         return kind
@@ -154,6 +164,25 @@ def classify(path: Path) -> str:
     raise SourceError(path, "file", "an empty array, and the file name does not say which archive file it is")
 
 
+class NotAnArchiveFile(SourceError):
+    """A Parquet file whose columns are those of no archive file: in a folder, it is skipped."""
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The Parquet files of a folder: its own, and all those below a subfolder named for an archive file.
+
+    That is the Hugging Face layout (``pwc-archive/evaluation-tables/data/train-00000-of-00004.parquet``);
+    a folder named for an archive file is searched all the way down itself.
+    """
+    if folder.name in _BY_NAME:
+        return sorted(f for f in folder.rglob("*") if f.is_file() and is_parquet_file(f))
+    found = [c for c in folder.iterdir() if c.is_file() and is_parquet_file(c)]
+    for sub in folder.iterdir():
+        if sub.is_dir() and sub.name in _BY_NAME:
+            found += [f for f in sub.rglob("*") if f.is_file() and is_parquet_file(f)]
+    return sorted(found)
+
+
 def has_front_matter(path: Path) -> bool:
     try:
         with open(path, "rb") as f:
@@ -164,7 +193,8 @@ def has_front_matter(path: Path) -> bool:
 
 def _model_cards_in(folder: Path) -> bool:
     cards = [folder / "README.md", *folder.glob("*/README.md"), *folder.glob("*/*/README.md")]
-    return any(c.is_file() and has_front_matter(c) for c in cards)
+    # The dataset cards of the Hugging Face pwc-archive sets (evaluation-tables/README.md, ...) are no model cards.
+    return any(c.is_file() and c.parent.name not in _BY_NAME and has_front_matter(c) for c in cards)
 
 
 def classify_other(path: Path) -> str | None:
@@ -187,9 +217,10 @@ def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None) -
     """The sources among the given files and folders.
 
     A file given by name must be a source. A folder is a source itself when it holds a
-    model-index.yml or Hugging Face model cards; otherwise its ``.json``, ``.json.gz`` and
-    ``*lineage*.csv`` files are, and the ``.json`` files that are no archive file (a README.json,
-    say) are skipped and listed in ``skipped``.
+    model-index.yml or Hugging Face model cards; otherwise its ``.json``, ``.json.gz``, ``.parquet`` and
+    ``*lineage*.csv`` files are (and the Parquet files of the Hugging Face layout, see ``parquet_files``),
+    and the ``.json`` and ``.parquet`` files that are no archive file (a README.json, say) are skipped and
+    listed in ``skipped``.
     """
     seen: dict[Path, SourceFile] = {}
     for p in map(Path, paths):
@@ -210,6 +241,13 @@ def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None) -
                         skipped.append(f"{child}: {e.message}")
                 elif classify_other(child) == LINEAGE:
                     seen.setdefault(child.resolve(), SourceFile(child, LINEAGE))
+            for child in parquet_files(p):
+                try:
+                    seen.setdefault(child.resolve(), SourceFile(child, classify(child)))
+                except NotAnArchiveFile as e:
+                    if skipped is None:
+                        raise
+                    skipped.append(f"{child}: {e.message}")
         elif p.is_file():
             kind = classify_other(p) or classify(p)
             seen.setdefault(p.resolve(), SourceFile(p, kind))
@@ -219,10 +257,50 @@ def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None) -
     return sorted(seen.values(), key=lambda s: (KINDS.index(s.kind), s.name, str(s.path)))
 
 
+class _NeedsPythonParser(Exception):
+    def __init__(self, count: int):
+        self.count = count
+
+
 def iter_records(path: Path) -> Iterator[tuple[int, object]]:
-    """(position, record) for each item of the file's top-level JSON array."""
+    """(position, record) for each item of the file's top-level JSON array (of a Parquet file: each row)."""
     path = Path(path)
-    count = 0  # records yielded so far: the index of the record being read when an error comes
+    if is_parquet_file(path):
+        from . import parquet
+
+        yield from parquet.iter_records(path)
+        return
+    try:
+        yield from _records(path, ijson, 0)
+    except _NeedsPythonParser as e:
+        # yajl, the fast parser, fails on a lone surrogate escape ("\udc00"), which JSON allows and scraped
+        # text holds; the pure-Python parser reads it. It reads on from the record yajl stopped at.
+        for index, record in _records(path, ijson.get_backend("python"), e.count):
+            yield index, without_surrogates(record)
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: object) -> object:
+    """A JSON value with each lone surrogate of its strings and keys written out as the escape it was
+    read from (``"\\udc00"``, six characters): text that cannot be UTF-8 goes no further, and nothing
+    collapses (two keys that differ in a surrogate stay two keys).
+
+    >>> without_surrogates({"a\\ud800": ["x\\udc00y", 1]})
+    {'a\\\\ud800': ['x\\\\udc00y', 1]}
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def _records(path: Path, parser, skip: int) -> Iterator[tuple[int, object]]:
+    count = 0  # records read so far: the index of the record being read when an error comes
     try:
         with _open(path) as f:
             first = _first_significant_byte(f)
@@ -231,8 +309,9 @@ def iter_records(path: Path) -> Iterator[tuple[int, object]]:
                 raise SourceError(path, "byte 0", f"expected a JSON array of records, found {what}")
             f.seek(0)
             try:
-                for record in ijson.items(f, "item", buf_size=16384):
-                    yield count, record
+                for record in parser.items(f, "item", buf_size=16384):
+                    if count >= skip:
+                        yield count, record
                     count += 1
             except ijson.JSONError:
                 if getattr(f, "error", None) is None:
@@ -247,6 +326,8 @@ def iter_records(path: Path) -> Iterator[tuple[int, object]]:
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise SourceError(path, f"record {count}", f"damaged gzip file: {e}") from None
     except UnicodeDecodeError as e:
+        if parser is ijson and ijson.backend != "python":
+            raise _NeedsPythonParser(count) from None
         raise SourceError(path, f"record {count}", f"not UTF-8: {e}") from None
 
 

@@ -16,9 +16,9 @@ Paths are relative to the file that names them, and must stay inside the index's
 Every model is yielded as ``(position, record)``: the position is the file (relative to the
 index's folder) and a JSON Pointer into it, ``configs/resnet/metafile.yml#/Models/3``; the
 record is the merged model, with ``_results_at`` (each result's own position) and ``_errors``
-(fields that could not be read). A file that cannot be read is yielded as a record with an
-``error``, so that the mapper rejects it with the reason; only a root file that cannot be read
-fails the build.
+(fields that could not be read; ``at``, when there, is the position of the item at fault). A file
+that cannot be read is yielded as a record with an ``error``, so that the mapper rejects it with
+the reason; only a root file that cannot be read fails the build.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..mapping.context import pointer
-from .archive import SourceError
+from .archive import SourceError, without_surrogates
 from .model_cards import YamlError, load_yaml
 
 MODEL_FIELDS = ("Name", "Metadata", "Results", "Paper", "Code", "Weights", "Config", "README", "In Collection", "Image")
@@ -104,6 +104,7 @@ class _Index:
         self.collections: dict[str, tuple[dict, str, Path]] = {}  # name -> (raw, position, file)
         self.errors: list[tuple[str, dict]] = []
         self._loaded: set[Path] = set()
+        self._collection_files: set[Path] = set()
 
     # -- files
 
@@ -118,6 +119,8 @@ class _Index:
         ref = ref.strip()
         if not ref:
             raise _Unreadable("an empty path")
+        if "\x00" in ref:
+            raise _Unreadable(f"{ref!r} is no path (it holds a NUL character)")
         full = os.path.join(base.parent, ref)
         if any(c in ref for c in "*?["):
             paths = sorted(Path(p) for p in glob.glob(full, recursive=True) if os.path.isfile(p))
@@ -146,7 +149,7 @@ class _Index:
                 return load_yaml(text)
             if name.endswith(".json"):
                 try:
-                    return json.loads(text, parse_float=Decimal)
+                    return without_surrogates(json.loads(text, parse_float=Decimal))
                 except ValueError as e:
                     raise _Unreadable(f"{self.rel(path)}: invalid JSON: {e}") from None
             if name.endswith(".md"):
@@ -192,6 +195,7 @@ class _Index:
             return
         keys = lower_keys(data)
         if "collections" in keys:
+            self._collection_files.add(file.resolve())  # its collections are read here: not again as a collection file
             self.collection_list(data[keys["collections"]], file, parts + (keys["collections"],))
         if "models" in keys:
             self.model_list(data[keys["models"]], file, parts + (keys["models"],))
@@ -283,6 +287,10 @@ class _Index:
                 self.error(self.at(file, *where), "Collections", item, "a collection must be an object or a path")
 
     def collection_file(self, path: Path) -> None:
+        resolved = path.resolve()
+        if resolved in self._collection_files:
+            return  # named twice, or by itself ('*.yml' in the index): read once
+        self._collection_files.add(resolved)
         data = self.load(path)
         if isinstance(data, dict) and "collections" in lower_keys(data):
             self.collection_list(data[lower_keys(data)["collections"]], path, (lower_keys(data)["collections"],))
@@ -307,7 +315,9 @@ class _Index:
         base: dict | None = None
         base_results: list = []
         base_at: list[str] = []
-        for name in names:
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                continue  # a collection named twice is one collection
             found = self.collections.get(name.strip()) if isinstance(name, str) else None
             if found is None:
                 errors.append({"field": "In Collection", "value": name,
@@ -401,14 +411,14 @@ class _Index:
                                     out.append(r)
                                     at.append(self.at(path, *parts, j))
                                 else:
-                                    errors.append({"field": "Results", "value": r,
-                                                   "reason": f"{self.at(path, *parts, j)}: a result must be an object"})
+                                    errors.append({"field": "Results", "value": r, "at": self.at(path, *parts, j),
+                                                   "reason": "a result must be an object"})
                         else:
                             raise _Unreadable(f"{self.rel(path)}: expected results")
                 except _Unreadable as e:
-                    errors.append({"field": "Results", "value": item, "reason": str(e)})
+                    errors.append({"field": "Results", "value": item, "at": here, "reason": str(e)})
             elif item is not None:
-                errors.append({"field": "Results", "value": item, "reason": f"{here}: a result must be an object"})
+                errors.append({"field": "Results", "value": item, "at": here, "reason": "a result must be an object"})
         return out, at
 
 
