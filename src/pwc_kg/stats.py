@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .queries.binding import bind_values
 from .vocab import PWC, PWC_NS
 
 
@@ -16,13 +17,18 @@ def graph_counts(store: ox.Store) -> dict[str, int]:
     return {row["g"].value: int(row["n"].value) for row in store.query(q)}
 
 
+_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
+
+
+def class_counts(store: ox.Store, graphs: list[str] | None = None) -> dict[str, int]:
+    """Distinct instances per class (by IRI), in the given named graphs or in all of them."""
+    q = _CLASSES if graphs is None else bind_values(_CLASSES, {"g": [ox.NamedNode(g) for g in graphs]})
+    return {row["c"].value: int(row["n"].value) for row in store.query(q) if isinstance(row["c"], ox.NamedNode)}
+
+
 def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
     graphs = dict(sorted(graph_counts(store).items()))
-    classes = {}
-    q = (f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), \"{PWC_NS}\")) }} "
-         "GROUP BY ?c ORDER BY ?c")
-    for row in store.query(q, use_default_graph_as_union=True):
-        classes[row["c"].value.removeprefix(PWC_NS)] = int(row["n"].value)
+    classes = {c.removeprefix(PWC_NS): n for c, n in sorted(class_counts(store).items()) if c.startswith(PWC_NS)}
     directions = {}
     q = (f"SELECT ?how (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.directionSource}> ?how }} "
          "GROUP BY ?how")
