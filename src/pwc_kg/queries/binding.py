@@ -6,7 +6,7 @@ same bound query runs on the embedded store and on any SPARQL 1.1 server.
 
 >>> import pyoxigraph as ox
 >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"o": ox.Literal('a "quoted" > value\\n')})
-'SELECT ?x WHERE { VALUES (?o) { ("a \\\\"quoted\\\\" > value\\\\n") } ?x ?p ?o }'
+'SELECT ?x WHERE { VALUES ?o { "a \\\\"quoted\\\\" > value\\\\n" } ?x ?p ?o }'
 """
 
 from __future__ import annotations
@@ -64,7 +64,9 @@ def bind_values(query: str, bindings: dict[str, ox.NamedNode | ox.Literal | list
     """
     if not bindings:
         return query
-    blocks = []
+    # One VALUES block per variable, not one block of several: Virtuoso 7.2 fails to compile a
+    # grouped query that starts with a multi-variable VALUES row (SP031 ssg_print_rvr_fixed_val).
+    block = ""
     for name, value in bindings.items():
         if not _VAR.match(name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
@@ -72,14 +74,6 @@ def bind_values(query: str, bindings: dict[str, ox.NamedNode | ox.Literal | list
         for term in terms:
             if not isinstance(term, (ox.NamedNode, ox.Literal)):
                 raise TypeError(f"parameter {name} must be an IRI or a literal, not {type(term).__name__}")
-        if isinstance(value, list):
-            blocks.append(f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }} ")
-        else:
-            blocks.append(None)
-    single = [n for n, b in zip(bindings, blocks) if b is None]
-    block = ""
-    if single:
-        block = f"VALUES ({' '.join('?' + n for n in single)}) {{ ({' '.join(str(bindings[n]) for n in single)}) }} "
-    block += "".join(b for b in blocks if b)
+        block += f"VALUES ?{name} {{ {' '.join(str(t) for t in terms)} }} "
     at = _where_brace(query) + 1
     return query[:at] + " " + block + query[at:].lstrip(" ")
