@@ -1,0 +1,286 @@
+"""The pages of papers, tasks, datasets, methods, metrics and results, and of any other entity.
+
+Each view reads the entity's own triples in one query (labels of what it links to included),
+then a few bounded queries for what the page lists, and returns a ``Page``.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from ...vocab import PWC, SKOS
+from .page import Page, flag, integer, local_name, pointer_key, text
+from .reads import LIST_LIMIT, Entity, Reads
+
+RECENT_PAPERS = 20
+SORT_LIMIT = 2000
+
+
+def _links_of(entity: Entity, props: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(what, URL) of the entity's outside links, in the order given."""
+    return [(what, v.term.value) for what, p in props for v in entity.all(p) if v.is_iri]
+
+
+# --- paper ------------------------------------------------------------------------------------
+
+_PAPER_RESULTS = f"""SELECT DISTINCT ?result ?value ?model_name ?model ?benchmark ?dataset ?task ?task_name
+       ?metric ?metric_name ?record ?rank WHERE {{
+  ?result <{PWC.reportedIn}> ?paper ; <{PWC.benchmark}> ?benchmark ; <{PWC.metric}> ?metric ;
+          <{PWC.value}> ?value ; <{PWC.modelName}> ?model_name .
+  ?benchmark <{PWC.task}> ?task ; <{PWC.datasetName}> ?dataset .
+  ?task <{PWC.name}> ?task_name .
+  OPTIONAL {{ ?result <{PWC.model}> ?model }}
+  OPTIONAL {{ ?result <{PWC.metricName}> ?metric_name }}
+  OPTIONAL {{ ?result <{PWC.sourceRecord}> ?record }}
+  OPTIONAL {{ ?result <{PWC.rank}> ?rank }}
+}}"""
+
+_CODE = f"""SELECT DISTINCT ?link ?url ?official ?framework WHERE {{
+  ?paper <{PWC.codeLink}> ?link .
+  ?link <{PWC.repository}> ?repo .
+  ?repo <{PWC.url}> ?url .
+  OPTIONAL {{ ?link <{PWC.isOfficial}> ?official }}
+  OPTIONAL {{ ?link <{PWC.framework}> ?framework }}
+}}"""
+
+
+def paper_results(reads: Reads, iri: str) -> list[dict]:
+    """The paper's results table in the order of its source (the seed page's order)."""
+    by_result: dict[str, dict] = {}
+    for row in reads.select(_PAPER_RESULTS, {"paper": ox.NamedNode(iri)}):
+        r = by_result.setdefault(row["result"].value, {
+            "result": row["result"].value, "value": row["value"].value, "model": row["model_name"].value,
+            "model_iri": text(row.get("model")), "benchmark": row["benchmark"].value,
+            "dataset": row["dataset"].value, "task": row["task_name"].value, "task_iri": row["task"].value,
+            "metric": text(row.get("metric_name")), "metric_iri": row["metric"].value,
+            "records": set(), "rank": integer(row.get("rank"))})
+        if "record" in row:
+            r["records"].add(row["record"].value)
+        r["task"] = min(r["task"], row["task_name"].value)
+        if r["metric"] is None:
+            r["metric"] = local_name(row["metric"].value)
+    rows = list(by_result.values())
+    for r in rows:
+        r["pointer"] = min(r.pop("records"), key=pointer_key, default=None)
+    unplaced = (1, ())
+    rows.sort(key=lambda r: ((0, pointer_key(r["pointer"])) if r["pointer"] else unplaced,
+                             r["task"], r["dataset"], r["metric"], -float(r["value"]), r["model"]))
+    return rows
+
+
+def paper_page(reads: Reads, entity: Entity) -> Page:
+    iri = entity.iri
+    authors = []
+    seq = entity.first(PWC.authorList)
+    if seq is not None and seq.is_iri:
+        authors = [(v.term.value, v.text) for v in reads.seq(seq.term.value)]
+    if not authors:
+        authors = [(v.term.value, v.text) for v in entity.all(PWC.author)]
+    code = []
+    for row in reads.select(_CODE, {"paper": ox.NamedNode(iri)}):
+        code.append({"url": row["url"].value, "official": bool(flag(row.get("official"))),
+                     "framework": text(row.get("framework"))})
+    code = sorted({c["url"]: c for c in code}.values(), key=lambda c: (not c["official"], c["url"]))
+    arxiv = entity.text(PWC.arxivId)
+    external = _links_of(entity, [("Paper", PWC.abstractPage), ("PDF", PWC.pdf),
+                               ("Conference page", PWC.conferenceAbstractPage), ("Conference PDF", PWC.conferencePdf),
+                               ("Papers With Code", PWC.pwcPage)])
+    if arxiv and not any(url.startswith("https://arxiv.org/abs/") for _, url in external):
+        external.insert(0, ("arXiv", f"https://arxiv.org/abs/{arxiv}"))
+    return Page(200, "paper.html", {
+        "title": entity.text(PWC.title) or entity.label, "entity": entity, "authors": authors,
+        "date": entity.text(PWC.publicationDate), "conference": entity.first(PWC.inProceeding),
+        "abstract": entity.text(PWC.abstract), "arxiv": arxiv, "external": external, "code": code,
+        "tasks": entity.all(PWC.hasTask), "methods": entity.all(PWC.usesMethod),
+        "results": paper_results(reads, iri)})
+
+
+# --- lists of papers (tasks, methods) ---------------------------------------------------------
+
+def papers_with(reads: Reads, prop: str, iri: str) -> tuple[int, list[dict], bool]:
+    """How many papers have ``prop`` pointing at the IRI, RECENT_PAPERS of them, and whether those are
+    the most recent (they are when there are at most SORT_LIMIT papers to sort by date)."""
+    node = {"x": ox.NamedNode(iri)}
+    count = reads.select(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p <{prop}> ?x }}", node)
+    n = (integer(count[0].get("n")) if count else 0) or 0
+    recent = n <= SORT_LIMIT  # sorting tens of thousands of papers by date would take seconds
+    order = "ORDER BY DESC(?date) ?title " if recent else ""
+    q = (f"SELECT DISTINCT ?p ?title ?date WHERE {{ ?p <{prop}> ?x ; <{PWC.title}> ?title . "
+         f"OPTIONAL {{ ?p <{PWC.publicationDate}> ?date }} }} {order}LIMIT {RECENT_PAPERS}")
+    papers = [{"iri": r["p"].value, "title": r["title"].value, "date": text(r.get("date"))}
+              for r in reads.select(q, node)]
+    return n, papers, recent
+
+
+# --- task --------------------------------------------------------------------------------------
+
+def task_benchmarks(reads: Reads, iri: str) -> list[dict]:
+    """The task's benchmarks, each with its metrics and their current state of the art."""
+    benchmarks: dict[str, dict] = {}
+    sota_results = set()
+    for row in reads.named("task-benchmarks", task=ox.NamedNode(iri)):
+        b = benchmarks.setdefault(row["benchmark"].value, {"iri": row["benchmark"].value,
+                                                           "dataset": row["dataset"].value, "metrics": {}})
+        m = b["metrics"].setdefault(row["metric_iri"].value, {
+            "iri": row["metric_iri"].value, "slug": local_name(row["metric_iri"].value), "name": row["metric"].value,
+            "results": integer(row.get("results")) or 0, "higher": flag(row.get("higher_is_better")),
+            "best": text(row.get("best")), "sota": []})
+        if "result" in row and row["result"].value not in m["sota"]:
+            m["sota"].append(row["result"].value)
+            sota_results.add(row["result"].value)
+    details = reads.props_of(sorted(sota_results), [PWC.modelName, PWC.model, PWC.resultDate])
+    out = []
+    for b in benchmarks.values():
+        metrics = sorted(b["metrics"].values(), key=lambda m: (-m["results"], m["name"]))
+        for m in metrics:
+            m["sota"] = [{"result": r, "model": details.get(r, {}).get(PWC.modelName, "?"),
+                          "model_iri": details.get(r, {}).get(PWC.model),
+                          "date": details.get(r, {}).get(PWC.resultDate)} for r in sorted(m["sota"])]
+        out.append({**b, "metrics": metrics, "results": max((m["results"] for m in metrics), default=0)})
+    out.sort(key=lambda b: (-b["results"], b["dataset"].casefold()))
+    return out
+
+
+def task_page(reads: Reads, entity: Entity) -> Page:
+    iri = entity.iri
+    node = {"t": ox.NamedNode(iri)}
+    ancestors = reads.select(f"SELECT DISTINCT ?a ?name WHERE {{ ?t <{PWC.subtaskOf}>+ ?a . "
+                             f"OPTIONAL {{ ?a <{PWC.name}> ?name }} }} LIMIT {LIST_LIMIT}", node)
+    direct = {v.term.value for v in entity.all(PWC.subtaskOf)}
+    further = sorted({(r["a"].value, text(r.get("name")) or r["a"].value) for r in ancestors
+                      if r["a"].value not in direct and r["a"].value != iri}, key=lambda a: a[1].casefold())
+    subtasks = reads.select(f"SELECT DISTINCT ?s ?name WHERE {{ ?s <{PWC.subtaskOf}> ?t . "
+                            f"OPTIONAL {{ ?s <{PWC.name}> ?name }} }} LIMIT {LIST_LIMIT}", node)
+    subtasks = sorted({(r["s"].value, text(r.get("name")) or r["s"].value) for r in subtasks if r["s"].value != iri},
+                      key=lambda s: s[1].casefold())
+    paper_count, papers, recent = papers_with(reads, PWC.hasTask, iri)
+    return Page(200, "task.html", {
+        "title": entity.label, "entity": entity, "parents": entity.all(PWC.subtaskOf), "ancestors": further,
+        "subtasks": subtasks, "areas": entity.all(PWC.inArea), "synonyms": entity.all(PWC.synonym),
+        "description": entity.text(PWC.description), "benchmarks": task_benchmarks(reads, iri),
+        "paper_count": paper_count, "papers": papers, "recent": recent})
+
+
+# --- dataset -----------------------------------------------------------------------------------
+
+def dataset_page(reads: Reads, entity: Entity) -> Page:
+    iri = entity.iri
+    benchmarks = [{"iri": r["benchmark"].value, "task": text(r.get("task")), "task_iri": r["task_iri"].value,
+                   "dataset": text(r.get("dataset_name")), "results": integer(r.get("results")) or 0,
+                   "metrics": integer(r.get("metrics")) or 0}
+                  for r in reads.named("dataset-benchmarks", dataset=ox.NamedNode(iri))]
+    subsets = reads.select(f"SELECT DISTINCT ?s ?name WHERE {{ ?s <{PWC.subdatasetOf}> ?d . "
+                           f"OPTIONAL {{ ?s <{PWC.name}> ?name }} }} LIMIT {LIST_LIMIT}", {"d": ox.NamedNode(iri)})
+    loaders = reads.props_of([v.term.value for v in entity.all(PWC.dataLoader)], [PWC.url, PWC.framework])
+    external = _links_of(entity, [("Homepage", PWC.homepage), ("Papers With Code", PWC.pwcPage)])
+    return Page(200, "dataset.html", {
+        "title": entity.label, "entity": entity, "full_name": entity.text(PWC.fullName),
+        "description": entity.text(PWC.description), "external": external,
+        "modalities": entity.all(PWC.modality), "languages": entity.all(PWC.language),
+        "tasks": entity.all(PWC.forTask), "introduced_in": entity.first(PWC.introducedIn),
+        "introduced": entity.text(PWC.introducedDate), "variants": [v for v in entity.all(PWC.variant)
+                                                                    if v.text != entity.label],
+        "parents": entity.all(PWC.subdatasetOf),
+        "subsets": sorted(((r["s"].value, text(r.get("name")) or r["s"].value) for r in subsets),
+                          key=lambda s: s[1].casefold()),
+        "loaders": sorted(loaders.get(v.term.value, {}).get(PWC.url, "") for v in entity.all(PWC.dataLoader)),
+        "benchmarks": benchmarks})
+
+
+# --- method ------------------------------------------------------------------------------------
+
+def method_page(reads: Reads, entity: Entity) -> Page:
+    iri = entity.iri
+    collections = entity.all(PWC.inCollection)
+    areas = reads.props_of([c.term.value for c in collections], [PWC.inArea])
+    area_names = reads.labels([a[PWC.inArea] for a in areas.values() if PWC.inArea in a])
+    paper_count, papers, recent = papers_with(reads, PWC.usesMethod, iri)
+    external = _links_of(entity, [("Source", PWC.sourceUrl), ("Code", PWC.codeSnippet), ("Papers With Code", PWC.pwcPage)])
+    return Page(200, "method.html", {
+        "title": entity.label, "entity": entity, "full_name": entity.text(PWC.fullName),
+        "description": entity.text(PWC.description), "external": external,
+        "collections": [(c.term.value, c.text, areas.get(c.term.value, {}).get(PWC.inArea),
+                         area_names.get(areas.get(c.term.value, {}).get(PWC.inArea, ""), "")) for c in collections],
+        "introduced_in": entity.first(PWC.introducedIn), "source_title": entity.text(PWC.sourceTitle),
+        "year": entity.text(PWC.introducedYear), "paper_count": paper_count, "papers": papers,
+        "recent": recent})
+
+
+# --- metric ------------------------------------------------------------------------------------
+
+_METRIC_BENCHMARKS = f"""SELECT DISTINCT ?benchmark ?results ?higher WHERE {{
+  ?board <{PWC.byMetric}> ?m ; <{PWC.onBenchmark}> ?benchmark ; <{PWC.includesExtraTrainingData}> true ;
+         <{PWC.resultCount}> ?results .
+  OPTIONAL {{ ?board <{PWC.higherIsBetter}> ?higher }}
+}} ORDER BY DESC(?results) ?benchmark LIMIT {LIST_LIMIT}"""
+
+
+def metric_page(reads: Reads, entity: Entity) -> Page:
+    rows = reads.select(_METRIC_BENCHMARKS, {"m": ox.NamedNode(entity.iri)})
+    names = reads.props_of([r["benchmark"].value for r in rows], [PWC.name])  # for the listed ones only
+    benchmarks = {}
+    for r in rows:
+        b = r["benchmark"].value
+        benchmarks.setdefault(b, {"iri": b, "name": names.get(b, {}).get(PWC.name, b),
+                                  "results": integer(r["results"]), "higher": flag(r.get("higher"))})
+    higher = entity.first(PWC.higherIsBetter)
+    return Page(200, "metric.html", {
+        "title": entity.label, "entity": entity, "spellings": entity.all(SKOS.altLabel),
+        "higher": flag(higher.term) if higher else None,
+        "source": entity.text(PWC.directionSource), "slug": local_name(entity.iri),
+        "benchmarks": sorted(benchmarks.values(), key=lambda b: (-(b["results"] or 0), b["name"])),
+        "limit": LIST_LIMIT})
+
+
+# --- result ------------------------------------------------------------------------------------
+
+_RECORDS_SET = f"""SELECT DISTINCT ?record ?board ?date ?index ?previous ?improvement ?until ?extra WHERE {{
+  ?record <{PWC.result}> ?r ; <{PWC.leaderboard}> ?board ; <{PWC.recordDate}> ?date .
+  OPTIONAL {{ ?record <{PWC.recordIndex}> ?index }}
+  OPTIONAL {{ ?record <{PWC.previousValue}> ?previous }}
+  OPTIONAL {{ ?record <{PWC.improvement}> ?improvement }}
+  OPTIONAL {{ ?record <{PWC.supersededOn}> ?until }}
+  OPTIONAL {{ ?board <{PWC.includesExtraTrainingData}> ?extra }}
+}} ORDER BY ?extra"""
+
+
+def result_page(reads: Reads, entity: Entity, kg) -> Page:
+    benchmark = entity.first(PWC.benchmark)
+    bench = {}
+    if benchmark is not None:
+        props = reads.props_of([benchmark.term.value], [PWC.task, PWC.dataset, PWC.datasetName])
+        bench = props.get(benchmark.term.value, {})
+        bench["task_name"] = reads.labels([bench[PWC.task]]).get(bench[PWC.task]) if PWC.task in bench else None
+    records = [{"board": r["board"].value, "date": text(r["date"]), "previous": text(r.get("previous")),
+                "improvement": text(r.get("improvement")), "until": text(r.get("until")),
+                "extra": flag(r.get("extra"))}
+               for r in reads.select(_RECORDS_SET, {"r": ox.NamedNode(entity.iri)})]
+    provenance = kg.provenance(entity.iri)
+    metric = entity.first(PWC.metric)
+    return Page(200, "result.html", {
+        "title": f"{entity.text(PWC.modelName) or 'A result'}: {entity.text(PWC.value)}", "entity": entity,
+        "value": entity.text(PWC.value), "raw": entity.text(PWC.rawValue), "uncertainty": entity.text(PWC.uncertainty),
+        "percentage": flag(entity.first(PWC.isPercentage).term) if entity.first(PWC.isPercentage) else False,
+        "notes": entity.all(PWC.valueNote), "model_name": entity.text(PWC.modelName), "model": entity.first(PWC.model),
+        "metric_name": entity.text(PWC.metricName), "metric": metric,
+        "metric_slug": local_name(metric.term.value) if metric else None,
+        "benchmark": benchmark, "task": bench.get(PWC.task), "task_name": bench.get("task_name"),
+        "dataset": bench.get(PWC.dataset), "dataset_name": bench.get(PWC.datasetName),
+        "paper": entity.first(PWC.reportedIn), "paper_title": entity.text(PWC.paperTitle),
+        "date": entity.text(PWC.resultDate), "extra": flag(entity.first(PWC.usesExtraTrainingData).term)
+        if entity.first(PWC.usesExtraTrainingData) else None,
+        "rank": entity.text(PWC.rank), "rank_clean": entity.text(PWC.rankWithoutExtraData),
+        "code": [v.term.value for v in entity.all(PWC.repository)], "records": records, "provenance": provenance,
+        "model_links": [v.term.value for v in entity.all(PWC.modelLink) if v.is_iri]})
+
+
+# --- any other entity --------------------------------------------------------------------------
+
+def generic_page(reads: Reads, entity: Entity, prop_labels: dict[str, str]) -> Page:
+    """An entity no page is made for (an author, a repository, a collection, ...): its triples both ways."""
+    incoming = reads.incoming(entity.iri)
+    return Page(200, "entity.html", {
+        "title": entity.label, "entity": entity,
+        "types": sorted(local_name(t).rsplit("#", 1)[-1] for t in entity.types()),
+        "props": sorted(entity.props.items(), key=lambda kv: prop_labels.get(kv[0], kv[0])),
+        "incoming": incoming, "incoming_limit": len(incoming) >= 200, "prop_labels": prop_labels})

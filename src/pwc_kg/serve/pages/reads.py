@@ -1,0 +1,181 @@
+"""What the pages read from the store: a handful of bounded queries per page.
+
+Every query names its subject through a ``VALUES`` binding and keeps its OPTIONALs to one triple
+pattern on a bound subject (Oxigraph evaluates larger OPTIONAL groups over the whole store).
+Queries run through ``site.select``, with the server's time and row limits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ...queries import bind_values, load_query
+from ...queries.run import bind_params
+from ...vocab import PWC, RDF, SKOS
+
+LABELS = (SKOS.prefLabel, PWC.name, PWC.title)  # a metric's preferred spelling before its others
+RDF_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_"
+INCOMING_LIMIT = 200
+LIST_LIMIT = 500  # rows a page lists at most (a model's results, a metric's benchmarks, ...)
+
+_DESCRIBE = f"""SELECT DISTINCT ?p ?o ?name ?title ?pref WHERE {{
+  ?s ?p ?o .
+  OPTIONAL {{ ?o <{PWC.name}> ?name }}
+  OPTIONAL {{ ?o <{PWC.title}> ?title }}
+  OPTIONAL {{ ?o <{SKOS.prefLabel}> ?pref }}
+}} LIMIT 5000"""
+
+_INCOMING = f"""SELECT DISTINCT ?s ?p ?name ?title WHERE {{
+  ?s ?p ?o .
+  OPTIONAL {{ ?s <{PWC.name}> ?name }}
+  OPTIONAL {{ ?s <{PWC.title}> ?title }}
+}} LIMIT {INCOMING_LIMIT}"""
+
+
+def projected(query: str) -> list[str]:
+    """The variables a SELECT projects, in order (for a table's columns), from its text.
+
+    >>> projected("PREFIX a: <x#> SELECT DISTINCT ?b (COUNT(?c) AS ?n) ?d WHERE { ?b ?c ?d }")
+    ['b', 'n', 'd']
+    """
+    m = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", re.sub(r"(?m)(^|\s)#[^\n]*", r"\1", query), re.I | re.S)
+    if not m:
+        return []
+    clause = re.sub(r"\((?:[^()]|\([^()]*\))*\bAS\s+\?(\w+)\s*\)", r" ?\1 ", m[1], flags=re.I)
+    return re.findall(r"\?(\w+)", clause)
+
+
+@dataclass
+class Value:
+    term: ox.NamedNode | ox.Literal | ox.BlankNode
+    label: str | None = None  # the name or title of an IRI value
+
+    @property
+    def text(self) -> str:
+        return self.label or self.term.value
+
+    @property
+    def is_iri(self) -> bool:
+        return isinstance(self.term, ox.NamedNode)
+
+
+@dataclass
+class Entity:
+    """An IRI and its own triples: property IRI -> values (labels of IRI values included)."""
+
+    iri: str
+    props: dict[str, list[Value]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.props)
+
+    def all(self, prop: str) -> list[Value]:
+        return self.props.get(prop, [])
+
+    def first(self, prop: str) -> Value | None:
+        values = self.all(prop)
+        return values[0] if values else None
+
+    def text(self, prop: str) -> str | None:
+        v = self.first(prop)
+        return v.text if v else None
+
+    def types(self) -> set[str]:
+        return {v.term.value for v in self.all(RDF.type)}
+
+    @property
+    def label(self) -> str:
+        for p in LABELS:
+            values = sorted(v.term.value for v in self.all(p))
+            if values:
+                return values[0]
+        return self.iri
+
+
+class Reads:
+    """The store, as the pages see it: through ``site.select`` (its limits apply)."""
+
+    def __init__(self, site):
+        self.site = site
+
+    def select(self, query: str, bindings: dict | None = None) -> list[dict]:
+        """Rows of bound terms (a variable left unbound is absent from its row)."""
+        return self.site.select(query, bindings or None)
+
+    def table(self, query: str) -> tuple[list[str], list[dict]]:
+        """(the columns, the rows) of any SELECT: columns in the order the query projects them."""
+        rows = self.select(query)
+        seen = {k for row in rows for k in row}
+        columns = [v for v in projected(query) if v in seen]
+        return columns + sorted(seen - set(columns)), rows
+
+    def named(self, name: str, **params) -> list[dict]:
+        """Rows of a named query (``queries/NAME.rq``); parameters as terms or as names to resolve."""
+        query = load_query(name)
+        text = bind_params(self, query, params) if params else query.text
+        return self.select(text)
+
+    def entity(self, iri: str) -> Entity:
+        out = Entity(iri)
+        for row in self.select(_DESCRIBE, {"s": ox.NamedNode(iri)}):
+            label = row.get("pref") or row.get("name") or row.get("title")
+            values = out.props.setdefault(row["p"].value, [])
+            for v in values:
+                if v.term == row["o"]:
+                    if label is not None and (v.label is None or label.value < v.label):
+                        v.label = label.value
+                    break
+            else:
+                values.append(Value(row["o"], label.value if label is not None else None))
+        for values in out.props.values():
+            values.sort(key=lambda v: (v.text.casefold(), v.term.value))
+        return out
+
+    def incoming(self, iri: str) -> list[tuple[str, Value]]:
+        """(property, subject) of the triples that point at the IRI, at most INCOMING_LIMIT."""
+        seen: dict[tuple[str, str], Value] = {}
+        for row in self.select(_INCOMING, {"o": ox.NamedNode(iri)}):
+            label = row.get("name") or row.get("title")
+            key = (row["p"].value, row["s"].value)
+            if key not in seen or (label is not None and seen[key].label is None):
+                seen[key] = Value(row["s"], label.value if label is not None else None)
+        return sorted(seen.items(), key=lambda kv: (kv[0][0], kv[1].text.casefold()))
+
+    def seq(self, iri: str) -> list[Value]:
+        """The members of an rdf:Seq in order (a paper's authors, a benchmark's metric columns)."""
+        entity = self.entity(iri)
+        members = [(int(p[len(RDF_MEMBER):]), v[0]) for p, v in entity.props.items()
+                   if p.startswith(RDF_MEMBER) and p[len(RDF_MEMBER):].isdigit() and v]
+        return [v for _, v in sorted(members, key=lambda m: m[0])]
+
+    def labels(self, iris: list[str]) -> dict[str, str]:
+        """The name or title of each IRI (one query for all of them)."""
+        out: dict[str, str] = {}
+        for iri, props in self.props_of(iris, [PWC.name, PWC.title]).items():
+            label = props.get(PWC.name) or props.get(PWC.title)
+            if label is not None:
+                out[iri] = label
+        return out
+
+    def props_of(self, iris: list[str], props: list[str]) -> dict[str, dict[str, str]]:
+        """Some properties of several subjects at once: subject -> property -> value (the least, if several).
+
+        One OPTIONAL per property on the bound subjects: Oxigraph answers that from the subjects,
+        where a ``VALUES ?p`` over ``?s ?p ?o`` would scan the whole store.
+        """
+        if not iris:
+            return {}
+        optionals = " ".join(f"OPTIONAL {{ ?s <{p}> ?o{i} }}" for i, p in enumerate(props))
+        rows = self.select(bind_values(f"SELECT DISTINCT * WHERE {{ {optionals} }}",
+                                       {"s": [ox.NamedNode(i) for i in sorted(set(iris))]}))
+        out: dict[str, dict[str, str]] = {}
+        for row in rows:
+            d = out.setdefault(row["s"].value, {})
+            for i, p in enumerate(props):
+                value = row.get(f"o{i}")
+                if value is not None and (p not in d or value.value < d[p]):
+                    d[p] = value.value
+        return out

@@ -1,0 +1,136 @@
+"""``Pages``: which view answers a path, and the rendering of its template.
+
+The server calls ``Pages.render(path, params)`` for a page path and serves ``Pages.static``
+under ``/static/``. Templates are Jinja2 with autoescaping on: every value from the data is
+escaped where it is written out.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import jinja2
+
+from ...__about__ import __version__
+from ...vocab import PWC, PWC_NS, RDFS
+from ..search import BackgroundIndex, SearchIndex
+from ..site import ENTITY_KINDS
+from . import benchmark, entities, home, models, query
+from .links import Links
+from .page import Page, local_name, not_found
+from .reads import Reads
+
+log = logging.getLogger(__name__)
+
+# The first path segment of a page, and the class its entity must have for that page.
+VIEWS = {"paper": "Paper", "task": "Task", "dataset": "Dataset", "method": "Method", "metric": "Metric",
+         "model": "Model", "benchmark": "Benchmark", "result": "EvaluationResult"}
+# The other kinds of IRI that pwc-kg mints (and the server dereferences): shown as their triples, both ways.
+GENERIC = ENTITY_KINDS - set(VIEWS)
+STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
+                ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8"}
+SEARCH_WAIT = 10.0  # seconds a search waits for an index still being built before it answers 503
+
+
+def load_static() -> dict[str, tuple[bytes, str]]:
+    folder = Path(__file__).resolve().parents[1] / "static"
+    return {f"/static/{p.name}": (p.read_bytes(), STATIC_TYPES.get(p.suffix, "application/octet-stream"))
+            for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+class Pages:
+    """The HTML pages of the site, over ``site`` (its store, limits, base IRI and public URL).
+
+    What a page keeps from the data (the search index, the notable benchmarks, the links' base)
+    is kept per store generation (``site.per_generation``): a new build is picked up as it is
+    published, and its search index is built on a thread at once.
+    """
+
+    def __init__(self, site):
+        self.site = site
+        self.reads = Reads(site)
+        self.static = load_static()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parents[1] / "templates")),
+            autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+        self.env.globals.update(version=__version__, local_name=local_name)
+        self.search_index()  # starts building the current generation's index
+
+    def _generation_path(self) -> Path:
+        path = getattr(self.site, "generation_path", None)
+        return Path(path) if path is not None else Path(str(self.site.generation))
+
+    # -- kept per generation --------------------------------------------------------------------
+
+    def links(self) -> Links:
+        return self.site.per_generation("pages.links", lambda: Links(self.site.base_iri, self.site.public_base))
+
+    def notable(self) -> list[dict]:
+        return self.site.per_generation("pages.notable", lambda: home.notable_benchmarks(self.reads))
+
+    def prop_labels(self) -> dict[str, str]:
+        """rdfs:label of the ontology's terms (generic pages name properties by them)."""
+        def read() -> dict[str, str]:
+            rows = self.reads.select(f"SELECT ?p ?l WHERE {{ ?p <{RDFS.label}> ?l }}")
+            return {r["p"].value: r["l"].value for r in rows if r["p"].value.startswith(PWC_NS)}
+        return self.site.per_generation("pages.prop_labels", read)
+
+    def search_index(self, wait: float = 0.0) -> SearchIndex | None:
+        """The generation's search index, or None while it is being built (after waiting ``wait`` s)."""
+        gen = self._generation_path()
+        background = self.site.per_generation("pages.search", lambda: BackgroundIndex(gen))
+        return background.get(wait)
+
+    # -- rendering -----------------------------------------------------------------------------
+
+    def render(self, path: str, params: dict[str, list[str]]) -> tuple[int, str] | None:
+        """(status, HTML) for a page path ('/', '/search', '/query', '/paper/<slug>', ...), None when no page is there."""
+        started = time.perf_counter()
+        page = self.route(path, params or {})
+        if page is None:
+            return None
+        html = self.env.get_template(page.template).render({
+            **page.context, "status": page.status, "path": path, "links": self.links(),
+            "generation": self._generation_path().name})
+        log.debug("page %s: %d in %.1f ms", path, page.status, 1000 * (time.perf_counter() - started))
+        return page.status, html
+
+    def route(self, path: str, params: dict[str, list[str]]) -> Page | None:
+        if path in ("", "/"):
+            return home.home_page(self.search_index(), self.notable())
+        if path == "/search":
+            return home.search_page(self.search_index(SEARCH_WAIT), params)
+        if path == "/query":
+            return query.query_page(self.reads, params, self.links(), PWC_NS)
+        first, _, rest = path.lstrip("/").partition("/")
+        if first not in VIEWS and first not in GENERIC:
+            return None
+        if not rest:
+            return not_found(f"the page {path!r}")
+        entity = None
+        for iri in self.links().iri_candidates(path):
+            entity = self.reads.entity(iri)
+            if entity:
+                break
+        if not entity:
+            return not_found(f"anything at {path!r}")
+        kind = VIEWS.get(first)
+        if kind is None or PWC[kind] not in entity.types():
+            return entities.generic_page(self.reads, entity, self.prop_labels())
+        if kind == "Paper":
+            return entities.paper_page(self.reads, entity)
+        if kind == "Task":
+            return entities.task_page(self.reads, entity)
+        if kind == "Dataset":
+            return entities.dataset_page(self.reads, entity)
+        if kind == "Method":
+            return entities.method_page(self.reads, entity)
+        if kind == "Metric":
+            return entities.metric_page(self.reads, entity)
+        if kind == "Model":
+            return models.model_page(self.reads, entity, self.site.kg)
+        if kind == "Benchmark":
+            return benchmark.benchmark_page(self.reads, entity, params, self.links())
+        return entities.result_page(self.reads, entity, self.site.kg)
