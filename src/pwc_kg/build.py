@@ -1,23 +1,39 @@
-"""``pwc-kg build``: sources are read, mapped to N-Quads, bulk-loaded, validated, then published.
+"""``pwc-kg build``: sources are read, mapped to N-Triples, bulk-loaded, derived, validated, then published.
 
 Mapping (Python) and loading (pyoxigraph's bulk loader, which releases the GIL) run side by
-side: while one source file loads, the next is mapped. The new store is a new generation
-of the store folder; it is published only once everything, validation included, succeeded.
+side, on both cores: the mapping writes each graph's N-Triples into a pipe the bulk loader reads
+as they come (the derived graph too), so neither waits for a chunk to be finished on disk. The
+new store is a new generation of the store folder; it is published only once everything,
+validation included, succeeded.
+
+A build on a store that has a current generation is incremental (unless ``full``): the new
+generation starts as a copy of the current store (hard links, no copying), and only the sources
+whose file changed, or whose joins into other files now find something else, are read again.
+Their graphs, and the derived and provenance graphs, are rewritten by difference
+(store/graph_diff.py); the derived graph is kept as it was when no change touched a triple it is
+computed from. The result is the same triples a full build of the same input gives.
+The joins are the registry's look-ups (mapping/context.py): each source's own entries and the
+look-ups it made are kept in the generation (store/state.py), so that a source that was not read
+again still counts for the joins of those that are, and a source whose look-ups would now find
+another IRI (a paper that a corrected papers file renamed, say) is read again too.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import gc
 import json
+import os
 import queue
 import shutil
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import IO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -25,15 +41,31 @@ from .__about__ import __version__
 from .iri import DEFAULT_BASE, Minter, segment
 from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
+from .derive.entail import EntailedStats, materialise
 from .derive.leaderboards import DerivedStats, derive
+from .derive.leaderboards import reads as derivation_reads  # which triples the derived graph is computed from
+from .queries.binding import bind_values
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
 from .sources import SourceError, SourceFile, discover
 from .sources.archive import file_digest
 from .stats import graph_counts
 from .store import StoreDir
-from .vocab import ontology_path
+from .store.disk import disk_full
+from .store.graph_diff import GraphChange, replace_graph
+from .store.state import (DERIVED_FILE, STATE_DIR, BuildState, PreviousBuild, SourceState, StateUnusable,
+                          code_fingerprint, link_or_copy, save_layer, signature, write_json)
+from .vocab import RDF, ontology_path
 
 Progress = Callable[[str, int, int | None], None]
+
+# An incremental build that would rewrite more than this share of the previous source triples (and
+# more than REWRITE_MIN of them) is made a full build: rewriting a graph costs more per triple than
+# loading it, and a full build leaves a compacted store.
+REWRITE_LIMIT = 0.5
+REWRITE_MIN = 1_000_000
+# The bulk loader can read a pipe the mapping writes into (by its /dev/fd path): loading then keeps
+# pace with mapping, with no chunk waiting on disk. Elsewhere the N-Triples go through staged files.
+PIPES = Path("/dev/fd").is_dir() and not os.environ.get("PWC_KG_NO_PIPES")
 
 
 class BuildError(RuntimeError):
@@ -45,36 +77,78 @@ class BuildReport:
     store: str
     generation: str
     base_iri: str
+    mode: str = "full"  # or "incremental": built upon the previous generation
+    full_reason: str = ""  # why a build was a full one
     sources: list[SourceRecord] = field(default_factory=list)
+    reread: list[str] = field(default_factory=list)  # sources this build read and mapped
+    reused: list[str] = field(default_factory=list)  # sources not read: their graphs kept as the previous build wrote them
+    removed: list[str] = field(default_factory=list)  # graphs of sources no longer given, removed
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)  # incremental: per graph rewritten, triples removed and added
     records: int = 0
     records_rejected: int = 0
     rejects: int = 0
     triples: int = 0
     violations: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # process CPU (all threads) during each phase
     rejects_file: str = ""
     skipped: list[str] = field(default_factory=list)  # files in source folders that are no archive file
     derived: DerivedStats = field(default_factory=DerivedStats)
+    derived_kept: bool = False  # incremental: no change touched what the derived graph is computed from
+    entailed: EntailedStats | None = None  # with entail=True: the graph restated in standard terms
 
     def to_json(self) -> dict:
         return asdict(self)
 
 
 def graph_labels(files: list[SourceFile]) -> dict[Path, str]:
-    """Each source's graph is named after its file name, or folder/file name where two share a name."""
+    """Each source's graph is named after its file name, or folder/file name where two share a name.
+
+    Where that is not enough (the Hugging Face layout: ``papers-with-abstracts/data/train-00000-of-00001.parquet``
+    beside ``methods/data/train-00000-of-00001.parquet``), as many folders as tell them apart.
+    """
+    def label(f: SourceFile, depth: int) -> str:
+        return "/".join(f.path.parts[-depth:])
+
     names = [f.name for f in files]
-    return {f.path: f.name if names.count(f.name) == 1 else f"{f.path.parent.name}/{f.name}" for f in files}
+    labels = {}
+    for f in files:
+        depth = 1 if names.count(f.name) == 1 else 2
+        while depth < len(f.path.parts) and sum(label(g, depth) == label(f, depth) for g in files) > 1:
+            depth += 1
+        labels[f.path] = label(f, depth)
+    return labels
 
 
 def graph_name(mint: Minter, label: str) -> str:
     return mint.graph("source/" + "/".join(segment(part) for part in label.split("/")))
 
 
-class _Loader:
-    """Bulk-loads finished N-Quads files in a background thread, in order."""
+@dataclass
+class _Input:
+    """One source of this build, and what the previous build knew of it."""
 
-    def __init__(self, store: ox.Store):
+    src: SourceFile
+    label: str
+    graph: str
+    files: list  # its signature: names, sizes, mtimes
+    digest: tuple[int, str] | None = None  # (size, sha256), when already computed
+    old: SourceState | None = None  # the previous build's record of the same file
+    same: bool = False  # its content is what the previous build read
+
+    @property
+    def reusable(self) -> bool:
+        return self.old is not None and self.same and self.old.name == self.label
+
+
+class _Loader:
+    """Writes into the store in a background thread, in order: bulk loads of finished N-Triples files,
+    and, in incremental builds, graphs rewritten by difference."""
+
+    def __init__(self, store: ox.Store, staging: Path):
         self.store = store
+        self.staging = staging
+        self.changes: list[GraphChange] = []
         self.jobs: queue.Queue = queue.Queue()
         self.error: BaseException | None = None
         self.cancelled = False
@@ -86,21 +160,44 @@ class _Loader:
             job = self.jobs.get()
             if job is None:
                 return
-            path, fmt, graph = job
-            if self.error is not None or self.cancelled:
-                continue
+            what, run, staged, fds = job
             try:
-                self.store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
+                if self.error is None and not self.cancelled:
+                    run()
             except BaseException as e:  # noqa: BLE001 - reported by finish()
-                self.error = BuildError(f"loading {Path(path).name} failed: {e}")
-            if Path(path).parent.name == "staging":
-                Path(path).unlink(missing_ok=True)  # loaded: the disk space goes back
+                self.error = BuildError(f"{what} failed: {e}")
+            finally:
+                for path in staged:
+                    Path(path).unlink(missing_ok=True)  # loaded: the disk space goes back
+                for fd in fds:
+                    os.close(fd)  # a mapping still writing into the pipe now fails instead of waiting
 
-    def load(self, path: Path, fmt=ox.RdfFormat.N_QUADS, graph: str | None = None) -> None:
-        self.jobs.put((path, fmt, graph))
+    def load(self, path: Path, fmt=ox.RdfFormat.N_TRIPLES, graph: str | None = None) -> None:
+        def run():
+            self.store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
+
+        self.jobs.put((f"loading {Path(path).name}", run, [path] if Path(path).parent == self.staging else [], []))
+
+    def pipe(self, graph: str, name: str) -> IO[str]:
+        """A stream to write N-Triples into: bulk-loaded into ``graph`` as they come, until it is closed."""
+        read_fd, write_fd = os.pipe()
+
+        def run():
+            self.store.bulk_load(path=f"/dev/fd/{read_fd}", format=ox.RdfFormat.N_TRIPLES,
+                                 to_graph=ox.NamedNode(graph))
+
+        self.jobs.put((f"loading {name}", run, [], [read_fd]))
+        return os.fdopen(write_fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+
+    def replace(self, graph: str, paths: list[Path]) -> None:
+        """Make ``graph`` hold the triples of these N-Triples files, writing only the difference."""
+        def run():
+            self.changes.append(replace_graph(self.store, graph, paths, self.staging / "diff"))
+
+        self.jobs.put((f"rewriting {graph}", run, paths, []))
 
     def finish(self, cancel: bool = False) -> None:
-        """Wait for the loads queued so far (or, with ``cancel``, only for the one running)."""
+        """Wait for the jobs queued so far (or, with ``cancel``, only for the one running)."""
         self.cancelled = cancel
         self.jobs.put(None)
         self.thread.join()
@@ -108,15 +205,12 @@ class _Loader:
             raise self.error
 
 
-def _map_source(src: SourceFile, label: str, staging: Path, stem: str, loader: "_Loader", ctx_args: dict,
-                progress: Progress | None) -> SourceRecord:
-    size, sha = file_digest(src.path)
-    mint: Minter = ctx_args["mint"]
-    graph = graph_name(mint, label)
-    record = SourceRecord(str(src.path), label, src.kind, size, sha, graph)
+def _map_source(inp: _Input, writer: GraphWriter, ctx_args: dict, progress: Progress | None) -> SourceRecord:
+    src = inp.src
+    size, sha = inp.digest or file_digest(src.path)
+    record = SourceRecord(str(src.path), inp.label, src.kind, size, sha, inp.graph)
     mapper = MAPPERS[src.kind]
-    writer = GraphWriter(graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_TRIPLES, graph))
-    ctx = Context(source=label, graph=writer, **ctx_args)
+    ctx = Context(source=inp.label, graph=writer, **ctx_args)
     rejects_before = ctx.rejects.count
     for index, rec in READERS[src.kind](src.path):
         if not isinstance(rec, dict):
@@ -144,8 +238,13 @@ def build(
     validate: bool = True,
     allow_violations: bool = False,
     progress: Progress | None = None,
+    entail: bool = False,
+    full: bool = False,
 ) -> BuildReport:
-    """Build a store from archive files and folders; the previous store stays until this one succeeds."""
+    """Build a store from archive files and folders; the previous store stays until this one succeeds.
+
+    On a store that has been built before, only what changed is read again (``full=True``: everything).
+    """
     mint = Minter(base_iri)
     skipped: list[str] = []
     files = discover(list(sources), skipped)
@@ -155,12 +254,14 @@ def build(
     if len(set(labels.values())) != len(labels):
         raise BuildError("two sources have the same folder and file name: each file is one named graph, named after it")
     sd = StoreDir(store)
-    timings: dict[str, float] = {}
     with sd.lock():
         sd.clean_abandoned()
-        gen = sd.new_generation()
+        inputs = [_Input(f, labels[f.path], graph_name(mint, labels[f.path]), signature(f.path)) for f in files]
+        previous, reason = _previous_build(sd, inputs, mint, entail, full)
+        gen = sd.new_generation(copy_of=previous.gen if previous else None)
         try:
-            report = _build_into(gen, files, labels, mint, timings, validate, progress)
+            report = _build_into(gen, inputs, mint, validate, progress, entail=entail, previous=previous)
+            report.full_reason = reason
             report.skipped = skipped
             if report.violations and not allow_violations:
                 # the generation is about to go: keep its report where the message says
@@ -176,6 +277,9 @@ def build(
             traceback.clear_frames(e.__traceback__)
             gc.collect()
             sd.discard(gen)
+            full = disk_full(e, gen)
+            if full is not None:  # said plainly, not as a traceback from deep inside a writer
+                raise BuildError(f"{full}; the store was left as it was") from e
             raise
     if rejects:
         shutil.copyfile(gen / "rejects.jsonl", rejects)
@@ -183,74 +287,291 @@ def build(
     return report
 
 
-def _build_into(gen: Path, files: list[SourceFile], labels: dict[Path, str], mint: Minter, timings: dict, validate: bool,
-                progress: Progress | None) -> BuildReport:
-    store = ox.Store(str(gen / "db"))
+def _previous_build(sd: StoreDir, inputs: list[_Input], mint: Minter, entail: bool,
+                    full: bool) -> tuple[PreviousBuild | None, str]:
+    """The generation to build upon, and which inputs it read as they are now; or None and why not."""
+    if full:
+        return None, "--full"
+    current = sd.current()
+    if current is None:
+        return None, "no previous build in this store"
+    try:
+        previous = PreviousBuild.open(current, base_iri=mint.base, entail=entail)
+    except StateUnusable as e:
+        return None, str(e)
+    for inp in inputs:
+        old = previous.by_path.get(str(inp.src.path.resolve()))
+        if old is None or old.kind != inp.src.kind:
+            continue
+        inp.old = old
+        # Same names, sizes and mtimes: the same content, unread. Otherwise the sha256 decides.
+        inp.digest = (old.size, old.sha256) if inp.files == old.files else file_digest(inp.src.path)
+        inp.same = inp.digest == (old.size, old.sha256)
+    total = sum(s.triples for s in previous.state.sources)
+    rewritten = total - sum(inp.old.triples for inp in inputs if inp.reusable)
+    if rewritten > max(REWRITE_LIMIT * total, REWRITE_MIN):
+        for inp in inputs:
+            inp.old, inp.same = None, False
+        return None, f"{rewritten:,} of the previous build's {total:,} source triples would be rewritten"
+    return previous, ""
+
+
+def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, progress: Progress | None,
+                entail: bool = False, previous: PreviousBuild | None = None) -> BuildReport:
+    store = ox.Store(str(gen / "db"))  # incremental: the copy of the previous store new_generation made
     started = _now()
-    t0 = time.perf_counter()
+    phase = _Phases()
     staging = gen / "staging"
     staging.mkdir()
-    loader = _Loader(store)
-    report = BuildReport(store="", generation=gen.name, base_iri=mint.base, rejects_file=str(gen / "rejects.jsonl"))
-    registry = Registry()
-    with open(gen / "rejects.jsonl", "w", encoding="utf-8") as rej_out:
-        rejects = Rejects(rej_out)
-        try:
-            for i, src in enumerate(files):
-                rec = _map_source(src, labels[src.path], staging, f"{i:03d}-{src.kind}", loader,
-                                  {"rejects": rejects, "mint": mint, "registry": registry}, progress)
-                report.sources.append(rec)
-            loader.load(ontology_path(), ox.RdfFormat.TURTLE, mint.graph("ontology"))
-            del registry  # the join look-ups (hundreds of MB at full scale) are done with
-        except BaseException:
-            loader.finish(cancel=True)
-            raise
-        loader.finish()
-    timings["map_and_load"] = time.perf_counter() - t0
-    t_opt = time.perf_counter()
-    store.optimize()  # compacted, the store answers the derivation's and validation's scans faster
-    timings["optimize"] = time.perf_counter() - t_opt
-    t1 = time.perf_counter()
-    counts = graph_counts(store)
-    for rec in report.sources:
-        rec.triples = counts.get(rec.graph, 0)
-    timings["count"] = time.perf_counter() - t1
-    t_derive = time.perf_counter()
-    derived_graph = mint.graph("derived")
+    (gen / STATE_DIR).mkdir()
+    report = BuildReport(store="", generation=gen.name, base_iri=mint.base, rejects_file=str(gen / "rejects.jsonl"),
+                         mode="incremental" if previous else "full")
+    state = BuildState(code_fingerprint(), mint.base, entail)
+    with phase("map_and_load"):
+        inputs_changed = _map_and_load(store, gen, staging, inputs, mint, previous, report, state, progress)
+    if previous is None:
+        with phase("optimize"):
+            store.optimize()  # compacted, the store answers the derivation's and validation's scans faster
+    with phase("count"):
+        ontology_triples = _count_graphs(store, mint, report, state)
     derive_started = _now()
-    derived_path = staging / "derived.nq"
-    with open(derived_path, "w", encoding="utf-8", newline="\n") as out:
-        report.derived = derive(store, mint, derived_graph, out)
-    store.bulk_load(path=str(derived_path), format=ox.RdfFormat.N_QUADS)
-    timings["derive"] = time.perf_counter() - t_derive
-    prov_graph = mint.graph("provenance")
-    stamp = started.replace(":", "").replace("-", "")
-    build_iri = mint.build(stamp)
-    prov = [line for rec in report.sources for line in source_quads(mint, rec, prov_graph)]
-    prov += build_quads(mint, build_iri, prov_graph, started=started, ended=_now(), version=__version__,
-                        sources=report.sources, generated=[r.graph for r in report.sources] + [mint.graph("ontology")])
-    prov += derivation_quads(mint, mint.build(stamp + "/derivation"), prov_graph, started=derive_started,
-                             ended=_now(), used=[r.graph for r in report.sources], generated=derived_graph,
-                             triples=report.derived.triples)
-    store.bulk_load(input="".join(prov).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    with phase("derive"):
+        if inputs_changed:
+            _derive(store, gen, staging, mint, report, previous)
+        else:  # no change touched a triple the derivation reads: the derived graph stays as it is
+            link_or_copy(previous.derived, gen / DERIVED_FILE)
+            report.derived = previous.derived_stats()
+            report.derived_kept = True
+    provenance = _provenance(store, staging, mint, report, started, derive_started)
+    if entail:  # before validation, so that the shapes check the entailed graph too
+        stamp = started.replace(":", "").replace("-", "")
+        with phase("entail"):
+            report.entailed = materialise(store, mint, mint.graph("provenance"), mint.build(stamp + "/entailment"),
+                                          staging)
     shutil.rmtree(staging)
     if validate:
         from .validation import validate_store
 
-        t3 = time.perf_counter()
-        result = validate_store(store)
+        with phase("validate"):
+            result = validate_store(store)
         report.violations = result.count
         (gen / "validation.txt").write_text(result.text())
-        timings["validate"] = time.perf_counter() - t3
     store.flush()
+    state.save(gen)
     report.records = sum(r.records for r in report.sources)
     report.records_rejected = sum(r.records_rejected for r in report.sources)
     report.rejects = sum(r.rejects for r in report.sources)
-    report.triples = sum(counts.values()) + len(prov) + report.derived.triples
-    timings["total"] = time.perf_counter() - t0
-    report.seconds = {k: round(v, 2) for k, v in timings.items()}
+    report.triples = sum(r.triples for r in report.sources) + ontology_triples + provenance + report.derived.triples
+    if report.entailed:
+        report.triples += report.entailed.triples + report.entailed.provenance_triples
+    report.seconds, report.cpu_seconds = phase.total()
     return report
 
+
+def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input], mint: Minter,
+                  previous: PreviousBuild | None, report: BuildReport, state: BuildState,
+                  progress: Progress | None) -> bool:
+    """Each source read and mapped into its graph, or reused; the graphs of sources no longer given removed.
+
+    Returns whether what the derived graph is computed from may have changed since the previous build.
+    """
+    loader = _Loader(store, staging)
+    loaded_whole = previous is None  # a graph loaded without comparing: what changed in it is not known
+    registry = Registry()
+    old_graphs = {s.graph: s for s in previous.state.sources} if previous else {}
+    # Registry tables whose content may differ from the previous build's at this point of the
+    # build: only look-ups into them need checking. A source no longer given changes its tables.
+    given = {inp.old.path for inp in inputs if inp.old}
+    dirty = {t for s in old_graphs.values() if s.path not in given for t in s.layer}
+    with open(gen / "rejects.jsonl", "w", encoding="utf-8") as rej_out:
+        rejects = Rejects(rej_out)
+        ctx_args = {"rejects": rejects, "mint": mint, "registry": registry}
+        try:
+            for i, inp in enumerate(inputs):
+                stem = f"{i:03d}-{inp.src.kind}"  # its state files' and staged files' names
+                if inp.reusable and _still_joins(previous, inp.old, registry, dirty):
+                    record, kept = _reuse(previous, inp, gen, stem, registry, rejects, rej_out)
+                    report.reused.append(inp.label)
+                else:
+                    record, kept = _read(inp, gen, stem, staging, loader, registry, ctx_args, progress,
+                                         rewrite=inp.graph in old_graphs)
+                    loaded_whole |= inp.graph not in old_graphs
+                    old_layer = inp.old.layer if inp.old else {}
+                    dirty |= {t for t in set(kept.layer) | set(old_layer) if kept.layer.get(t) != old_layer.get(t)}
+                    report.reread.append(inp.label)
+                report.sources.append(record)
+                state.sources.append(kept)
+            for graph, old in old_graphs.items():
+                if graph not in {inp.graph for inp in inputs}:
+                    loader.replace(graph, [])
+                    report.removed.append(old.name)
+            if previous is None:
+                loader.load(ontology_path(), ox.RdfFormat.TURTLE, mint.graph("ontology"))
+        except BaseException as e:
+            loader.finish(cancel=True)
+            if isinstance(e, BrokenPipeError) and loader.error is not None:
+                raise loader.error from e  # the loader stopped reading: its error is the one to tell
+            raise
+        loader.finish()
+    report.changes = {c.graph: {"removed": c.removed, "added": c.added} for c in loader.changes}
+    return loaded_whole or any(derivation_reads(p) for c in loader.changes for p in c.predicates) or any(
+        derivation_reads(RDF.type, cls) for c in loader.changes for cls in c.classes)
+
+
+def _count_graphs(store: ox.Store, mint: Minter, report: BuildReport, state: BuildState) -> int:
+    """The triples of each source graph (kept graphs keep their count) into the report; returns the ontology's."""
+    ontology = mint.graph("ontology")
+    if report.mode == "full":
+        counts = graph_counts(store)
+    else:
+        counts = {g: _count(store, g) for g in [*(r.graph for r in report.sources if r.name in report.reread), ontology]}
+    for rec, kept in zip(report.sources, state.sources):
+        rec.triples = kept.triples = counts.get(rec.graph, rec.triples)
+    return counts.get(ontology, 0)
+
+
+def _derive(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: BuildReport,
+            previous: PreviousBuild | None) -> None:
+    """The derived graph, computed from the source graphs; kept as N-Triples for the next build to compare with."""
+    graph = mint.graph("derived")
+    path = staging / DERIVED_FILE
+    read = [r.graph for r in report.sources] + [mint.graph("ontology")]
+    streamed = previous is None and PIPES  # loaded as it is written
+    with open(path, "w", encoding="utf-8", newline="\n") as kept:
+        if streamed:
+            loader = _Loader(store, staging)
+            try:
+                with loader.pipe(graph, "the derived graph") as pipe:
+                    report.derived = derive(store, mint, _Tee(kept, pipe), graphs=read)
+            except BaseException as e:
+                loader.finish(cancel=True)
+                if isinstance(e, BrokenPipeError) and loader.error is not None:
+                    raise loader.error from e
+                raise
+            loader.finish()
+        else:
+            report.derived = derive(store, mint, kept, graphs=read)
+    if not streamed:
+        _write_graph(store, graph, path, staging, report, previous.derived if previous else None)
+    os.replace(path, gen / DERIVED_FILE)
+
+
+def _provenance(store: ox.Store, staging: Path, mint: Minter, report: BuildReport, started: str,
+                derive_started: str) -> int:
+    """The provenance graph: each source and graph, the build and the derivation; returns its triples."""
+    graph = mint.graph("provenance")
+    ontology = mint.graph("ontology")
+    stamp = started.replace(":", "").replace("-", "")
+    sources = [r.graph for r in report.sources]
+    quads = [line for rec in report.sources for line in source_quads(mint, rec, graph)]
+    quads += build_quads(mint, mint.build(stamp), graph, started=started, ended=_now(), version=__version__,
+                         sources=report.sources, generated=sources + [ontology])
+    quads += derivation_quads(mint, mint.build(stamp + "/derivation"), graph, started=derive_started, ended=_now(),
+                              used=sources, generated=mint.graph("derived"), triples=report.derived.triples)
+    path = staging / "provenance.nt"
+    suffix = f" <{graph}> .\n"
+    path.write_text("".join(line.removesuffix(suffix) + " .\n" for line in quads), encoding="utf-8")
+    _write_graph(store, graph, path, staging, report, None)
+    return len(quads)
+
+
+def _still_joins(previous: PreviousBuild, old: SourceState, registry: Registry, dirty: set[str]) -> bool:
+    """Whether a source's look-ups into the registry would find what they found in the previous build."""
+    checked = dirty.intersection(old.reads)
+    if not checked:
+        return True  # every table it read holds what it held then
+    reads = previous.reads(old)
+    return registry.agrees({t: reads[t] for t in checked if t in reads})
+
+
+def _reuse(previous: PreviousBuild, inp: _Input, gen: Path, stem: str, registry: Registry, rejects: Rejects,
+           rej_out) -> tuple[SourceRecord, SourceState]:
+    """A source not read again: its graph stays, its registry entries and reject lines are the previous build's."""
+    old = inp.old
+    registry.add_layer(lambda: previous.layer(old), old.layer)
+    for suffix in ("layer", "reads"):
+        link_or_copy(previous.file(old, suffix), gen / STATE_DIR / f"{stem}.{suffix}.json")
+    lines = previous.rejects_of(old.name)
+    rej_out.writelines(lines)
+    rejects.count += len(lines)
+    record = SourceRecord(str(inp.src.path), old.name, old.kind, old.size, old.sha256, old.graph, old.records,
+                          old.records_rejected, old.rejects, old.triples, dict(old.stats))
+    return record, dataclasses.replace(old, files=inp.files, file_stem=stem)
+
+
+def _read(inp: _Input, gen: Path, stem: str, staging: Path, loader: _Loader, registry: Registry, ctx_args: dict,
+          progress: Progress | None, rewrite: bool) -> tuple[SourceRecord, SourceState]:
+    """A source read and mapped; its graph loaded, or rewritten by difference where the previous store has it."""
+    chunks: list[Path] = []
+    if rewrite:  # compared with what the graph holds: staged
+        writer = GraphWriter(inp.graph, staging, stem, chunks.append)
+    elif PIPES:
+        writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=loader.pipe(inp.graph, inp.label))
+    else:
+        writer = GraphWriter(inp.graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_TRIPLES, inp.graph))
+    try:
+        record = _map_source(inp, writer, ctx_args, progress)
+    except BaseException:
+        writer.abort()  # a loader reading the pipe gets its end (else it would wait for ever), the build the error
+        raise
+    if rewrite:
+        loader.replace(inp.graph, chunks)
+    layer, reads = registry.end()
+    digests = save_layer(gen / STATE_DIR / f"{stem}.layer.json", layer)
+    write_json(gen / STATE_DIR / f"{stem}.reads.json", reads)
+    kept = SourceState(str(inp.src.path.resolve()), inp.label, inp.src.kind, record.size, record.sha256, inp.graph,
+                       inp.files, record.records, record.records_rejected, record.rejects, 0, record.stats,
+                       digests, sorted(reads), stem)
+    return record, kept
+
+
+def _write_graph(store: ox.Store, graph: str, path: Path, staging: Path, report: BuildReport, old: Path | None) -> None:
+    """A computed graph (derived, provenance): loaded, or, in an incremental build, rewritten by difference."""
+    if report.mode == "full":
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        return
+    change = replace_graph(store, graph, [path], staging / "diff", old=old)
+    report.changes[graph] = {"removed": change.removed, "added": change.added}
+
+
+class _Phases:
+    """Wall and process CPU seconds per phase of a build (CPU above wall: more than one core at work)."""
+
+    def __init__(self):
+        self.start = (time.perf_counter(), time.process_time())
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        yield
+        self.wall[name] = round(time.perf_counter() - wall, 2)
+        self.cpu[name] = round(time.process_time() - cpu, 2)
+
+    def total(self) -> tuple[dict[str, float], dict[str, float]]:
+        self.wall["total"] = round(time.perf_counter() - self.start[0], 2)
+        self.cpu["total"] = round(time.process_time() - self.start[1], 2)
+        return self.wall, self.cpu
+
+
+class _Tee:
+    """One text stream that writes into several."""
+
+    def __init__(self, *outs: IO[str]):
+        self.outs = outs
+
+    def write(self, text: str) -> None:
+        for out in self.outs:
+            out.write(text)
+
+
+_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def _count(store: ox.Store, graph: str) -> int:
+    (row,) = store.query(bind_values(_COUNT, {"g": ox.NamedNode(graph)}))
+    return int(row["n"].value)
 
 
 def _now() -> str:
