@@ -13,7 +13,10 @@ same bytes. Records are streamed to the files one at a time; only the small pool
 dataset names) and the leaderboard plan are held in memory.
 
 Usage:
-    python bench/generate_archive.py --out DIR [--scale 1.0] [--seed 42] [--no-gzip]
+    python bench/generate_archive.py --out DIR [--scale 1.0] [--seed 42] [--no-gzip] [--parquet]
+
+With --parquet it also writes the same archive as Parquet, in the Hugging Face layout, under
+DIR/parquet/<name>/train-00000-of-00001.parquet (see json_to_parquet.py; that needs pyarrow and ijson).
 
 Standard library only; orjson is used when importable (same bytes, faster).
 """
@@ -31,6 +34,7 @@ import random
 import re
 import sys
 import time
+from pathlib import Path
 from typing import NamedTuple
 
 try:  # only a speed-up: for this data it writes the same bytes as the json fallback
@@ -1652,10 +1656,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=42, help="same seed and scale, same bytes (default 42)")
     ap.add_argument("--no-gzip", action="store_true", help="write plain .json instead of .json.gz")
     ap.add_argument("--compresslevel", type=int, default=1, choices=range(1, 10), help="gzip level (default 1)")
+    ap.add_argument("--parquet", action="store_true",
+                    help="also write the archive as Parquet, to OUT/parquet/<name>/train-00000-of-00001.parquet")
     args = ap.parse_args(argv)
     if args.scale <= 0:
         ap.error("--scale must be > 0")
     summary = generate(args.out, args.scale, args.seed, not args.no_gzip, args.compresslevel)
+    if args.parquet:
+        from json_to_parquet import convert_archive  # pyarrow only when asked for
+
+        t0 = time.perf_counter()
+        parquet = os.path.join(args.out, "parquet")
+        convert_archive(Path(args.out), Path(parquet))
+        summary["parquet_seconds"] = round(time.perf_counter() - t0, 1)
+        summary["parquet_bytes"] = {os.path.relpath(os.path.join(d, f), parquet): os.path.getsize(os.path.join(d, f))
+                                    for d, _, files in os.walk(parquet) for f in files}
+        log(f"parquet copies written to {parquet}", t0)
     print(json.dumps(summary, indent=2))
     return 0
 
