@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 
@@ -12,6 +13,7 @@ from .build import BuildError, build
 from .iri import DEFAULT_BASE
 from .queries import EntityNotFound, format_rows, load_query, run_query
 from .queries.run import EmbeddedBackend
+from .remote import RemoteError
 from .sources import SourceError
 from .stats import format_stats, store_stats
 from .store import BuildLocked, StoreDir, StoreMissing
@@ -42,18 +44,43 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", default="pwc-kg-store", help="the store folder (default: ./pwc-kg-store)")
 
 
+PASSWORD_ENV = "PWC_KG_PASSWORD"
+
+
+def _auth_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", help="the user name for the SPARQL server")
+    p.add_argument("--password", help=f"the user's password (default: the {PASSWORD_ENV} environment variable)")
+    p.add_argument("--auth", choices=("basic", "digest"), default="basic",
+                   help="HTTP authentication: basic (default) or digest (Virtuoso's /sparql-auth)")
+
+
+def _endpoint_arg(p: argparse.ArgumentParser) -> None:
+    """--endpoint URL and credentials: run against a remote SPARQL server instead of --store."""
+    p.add_argument("--endpoint", metavar="URL",
+                   help="query this SPARQL endpoint (holding a pushed pwc-kg graph) instead of --store")
+    _auth_args(p)
+
+
+def _password(args) -> str | None:
+    return args.password if args.password is not None else os.environ.get(PASSWORD_ENV) if args.user else None
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="pwc-kg", description="The Papers With Code archive as an RDF knowledge graph.")
     ap.add_argument("--version", action="version", version=f"pwc-kg {__version__}")
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", help="build the store from archive files and folders")
-    b.add_argument("sources", nargs="+", metavar="SOURCE", help="archive files (.json, .json.gz) or folders of them")
+    b.add_argument("sources", nargs="+", metavar="SOURCE", help="archive files (.json, .json.gz, .parquet) or folders of them")
     _store_arg(b)
     b.add_argument("--base-iri", default=DEFAULT_BASE, help=f"the base of minted IRIs (default: {DEFAULT_BASE})")
     b.add_argument("--rejects", help="also write the rejects report (JSON Lines) to this file")
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    b.add_argument("--full", action="store_true",
+                   help="read every source again (by default a store built before reads only the files that changed)")
     b.add_argument("--allow-violations", action="store_true", help="publish the store even if it violates the shapes")
+    b.add_argument("--entail", action="store_true",
+                   help="also restate the graph in the standard terms the ontology aligns to (schema.org, ML-Schema, PROV-O, ...), into graph/entailed")
     b.add_argument("--format", choices=("table", "json"), default="table", help="the summary's format")
 
     v = sub.add_parser("validate", help="validate the store against the SHACL shapes")
@@ -63,12 +90,14 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("stats", help="counts per class and per named graph")
     _store_arg(s)
+    _endpoint_arg(s)
     s.add_argument("--format", choices=("table", "json"), default="table")
 
     q = sub.add_parser("query", help="run a named query, a .rq file, or - (standard input)")
     q.add_argument("query", help="a name in queries/ (without .rq), a path to a .rq file, or -")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a parameter (repeatable)")
     _store_arg(q)
+    _endpoint_arg(q)
     q.add_argument("--format", choices=FORMATS, default="table")
 
     sub.add_parser("queries", help="list the named queries and their parameters")
@@ -76,6 +105,7 @@ def parser() -> argparse.ArgumentParser:
     def question(name: str, help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_)
         _store_arg(p)
+        _endpoint_arg(p)
         p.add_argument("--format", choices=FORMATS, default="table")
         return p
 
@@ -116,6 +146,61 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("method", help="the method: name, slug or IRI")
     p = question("provenance", "where a result came from: file, record, build")
     p.add_argument("result", help="the result's IRI")
+
+    p = sub.add_parser("export", help="write the graph to a file, streaming, with its VoID/DCAT description beside it")
+    _store_arg(p)
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write (and FILE.void.ttl beside it)")
+    p.add_argument("--format", choices=("nq", "trig", "jsonld", "nt", "ttl"),
+                   help="nq, trig, jsonld keep the named graphs; nt, ttl hold their merge (default: from FILE's extension)")
+    p.add_argument("--graph", action="append", default=[], metavar="IRI", help="export only this named graph (repeatable)")
+    p.add_argument("--gzip", action="store_true", default=None, help="compress while writing (default: when FILE ends in .gz)")
+    p.add_argument("--profile", choices=("schema", "mls"),
+                   help="write the graph in schema.org or ML-Schema terms only, as the ontology aligns them")
+    p.add_argument("--jsonld-context", choices=("embed", "link"), default="embed",
+                   help="JSON-LD: embed the context (default; readable offline) or link to its published IRI")
+    p.add_argument("--sparql-endpoint", metavar="URL", help="a public SPARQL endpoint to name in the description")
+    p.add_argument("--download-url", metavar="URL",
+                   help="where the file will be published, for the description (default: the file's file: IRI)")
+    p.add_argument("--dataset-iri", metavar="IRI", help="the dataset's IRI in the description (default: under the base IRI)")
+
+    p = sub.add_parser("push", help="load the store into a remote SPARQL server, replacing its graphs one by one")
+    _store_arg(p)
+    p.add_argument("--endpoint", metavar="URL", required=True, help="the server's query endpoint (counts each graph)")
+    p.add_argument("--graph-store", metavar="URL", help="its Graph Store Protocol endpoint")
+    p.add_argument("--update-endpoint", metavar="URL",
+                   help="its SPARQL Update endpoint: chunks go to a temporary graph, then MOVE replaces the graph")
+    _auth_args(p)
+    p.add_argument("--chunk-triples", type=int, metavar="N",
+                   help="triples per request (default: 10000 by --graph-store, 1000 by INSERT DATA)")
+    p.add_argument("--retries", type=int, default=3, metavar="N", help="retries of a failed request (default: 3)")
+    p.add_argument("--prune", action="store_true",
+                   help="drop the server's pwc-kg graphs that the store no longer has")
+
+    p = sub.add_parser("serve", help="serve the store: a SPARQL endpoint, linked data and the pages")
+    _store_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=8000, help="the port (default: 8000; 0: any free port)")
+    p.add_argument("--base-iri", metavar="IRI", help="the server's public URL base (default: http://HOST:PORT/)")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
+    p.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
+    p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="a query past it is stopped, its worker replaced (default: 30)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="results (rows or triples) per answer (default: 10000)")
+    p.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES", help="request body size (default: 1 MiB)")
+    p.add_argument("--max-query-length", type=int, default=100_000, metavar="CHARS",
+                   help="characters of a query (default: 100000)")
+    p.add_argument("--max-concurrent", type=int, default=8, help="queries running or waiting at once (default: 8)")
+    p.add_argument("--queue-timeout", type=float, default=5.0, metavar="SECONDS",
+                   help="how long a query waits for a worker before a 503 (default: 5)")
+    p.add_argument("--cors-origin", action="append", default=[], metavar="ORIGIN",
+                   help="allow this origin (or *) cross-origin access to the pages and linked data (repeatable; "
+                        "default: none). /sparql allows any origin unless --sparql-cors-origin says otherwise")
+    p.add_argument("--sparql-cors-origin", default="*", metavar="ORIGIN",
+                   help="the origin /sparql allows cross-origin ('*', default; 'none' for none)")
+    p.add_argument("--service-allowlist", action="append", default=[], metavar="HOST|IRI",
+                   help="allow SERVICE (federated query) to this host, host:port or endpoint IRI prefix "
+                        "(repeatable; default: SERVICE is refused)")
+    p.add_argument("--dumps", metavar="DIR", help="a folder of dumps (pwc-kg export) to serve at /dumps/ and list in the VoID")
     return ap
 
 
@@ -133,21 +218,30 @@ def cmd_build(args) -> int:
     progress = _Progress()
     try:
         report = build(args.sources, args.store, base_iri=args.base_iri, rejects=args.rejects,
-                       validate=not args.no_validate, allow_violations=args.allow_violations, progress=progress)
+                       validate=not args.no_validate, allow_violations=args.allow_violations, progress=progress,
+                       entail=args.entail, full=args.full)
     finally:
         progress.end()
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, default=str))
         return 0
-    print(f"built {report.store} ({report.generation})")
+    print(f"built {report.store} ({report.generation}): {report.mode} build"
+          + (f" ({report.full_reason})" if report.full_reason else ""))
     for src in report.sources:
-        print(f"  {src.name:<42} {src.kind:<18} {src.records:>9,} records {src.records_rejected:>7,} rejected "
+        how = "reused" if src.name in report.reused else "read"
+        print(f"  {src.name:<42} {src.kind:<18} {how:<7}{src.records:>9,} records {src.records_rejected:>7,} rejected "
               f"{src.rejects:>8,} reject lines {src.triples:>11,} triples")
+    for name in report.removed:
+        print(f"  {name:<42} removed (no longer among the sources)")
+    for graph, change in report.changes.items():
+        print(f"  rewrote {graph}: {change['removed']:,} triples removed, {change['added']:,} added")
     print(f"  {'total':<61} {report.records:>9,} records {report.records_rejected:>7,} rejected "
           f"{report.rejects:>8,} reject lines {report.triples:>11,} triples")
     for note in report.skipped:
         print(f"  skipped {note}")
     print(f"rejects: {report.rejects_file}")
+    if report.entailed:
+        print(f"entailed: {report.entailed.triples:,} triples in {report.entailed.graph}")
     print(f"validation: {'conforms' if not report.violations else str(report.violations) + ' violations'}")
     print("seconds: " + ", ".join(f"{k} {v}" for k, v in report.seconds.items()))
     return 0
@@ -170,6 +264,12 @@ def cmd_validate(args) -> int:
 
 
 def cmd_stats(args) -> int:
+    if args.endpoint:
+        from .remote.stats import endpoint_stats
+
+        stats = endpoint_stats(_backend(args))
+        print(json.dumps(stats, indent=2) if args.format == "json" else format_stats(stats), end="" if args.format != "json" else "\n")
+        return 0
     sd = StoreDir(args.store)
     stats = store_stats(sd.open(), sd.require_current())
     print(json.dumps(stats, indent=2) if args.format == "json" else format_stats(stats), end="" if args.format != "json" else "\n")
@@ -179,7 +279,7 @@ def cmd_stats(args) -> int:
 def cmd_query(args) -> int:
     stdin_text = sys.stdin.read() if args.query == "-" else None
     query = load_query(args.query, stdin_text)
-    backend = EmbeddedBackend(StoreDir(args.store).open())
+    backend = _backend(args)
     columns, rows = run_query(backend, query, _params(args.param))
     sys.stdout.write(format_rows(columns, rows, args.format))
     return 0
@@ -194,8 +294,34 @@ def cmd_queries(args) -> int:
     return 0
 
 
-def _backend(args) -> EmbeddedBackend:
+def _backend(args):
+    """The remote endpoint with --endpoint, else the store."""
+    if getattr(args, "endpoint", None):
+        from .remote import SparqlEndpointBackend
+
+        return SparqlEndpointBackend(args.endpoint, args.user, _password(args), args.auth)
     return EmbeddedBackend(StoreDir(args.store).open())
+
+
+def cmd_push(args) -> int:
+    from .remote import push_store
+
+    def progress(message: str) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r  {message}\033[K")
+            sys.stderr.flush()
+
+    report = push_store(StoreDir(args.store).open(), args.endpoint, graph_store=args.graph_store,
+                        update_endpoint=args.update_endpoint, user=args.user, password=_password(args),
+                        auth=args.auth, chunk_triples=args.chunk_triples, retries=args.retries, prune=args.prune,
+                        progress=progress)
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    sys.stdout.write(report.text())
+    if not report.ok:
+        print(f"pwc-kg push: error: {sum(not g.ok for g in report.graphs)} graphs were not replaced (see above)",
+              file=sys.stderr)
+    return 0 if report.ok else 1
 
 
 def cmd_question(args) -> int:
@@ -243,7 +369,46 @@ def cmd_question(args) -> int:
 
 
 QUESTIONS = ("sota", "leaderboard", "history", "model-sota", "lineage", "compare", "tasks", "methods", "provenance")
+def cmd_export(args) -> int:
+    from .export import export
+
+    report = export(args.store, args.out, format=args.format, graphs=args.graph, gzip=args.gzip, profile=args.profile,
+                    dataset_iri=args.dataset_iri, download_url=args.download_url, endpoint=args.sparql_endpoint,
+                    link_context=args.jsonld_context == "link")
+    print(f"wrote {report.path}: {report.statements:,} {'quads' if report.format in ('nq', 'trig', 'jsonld') else 'triples'}, "
+          f"{report.bytes:,} bytes, sha256 {report.sha256}")
+    print(f"described in {report.void_path}")
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .iri import safe_url
+    from .serve.config import ServeConfig
+    from .serve.server import serve
+
+    StoreDir(args.store).require_current()  # a clear error now rather than a 503 on every request
+    for name in ("workers", "threads", "max_rows", "max_body", "max_query_length", "max_concurrent"):
+        if getattr(args, name) < 1:
+            raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.query_timeout <= 0 or args.queue_timeout <= 0:
+        raise ValueError("--query-timeout and --queue-timeout must be positive")
+    if args.base_iri is not None and safe_url(args.base_iri) != args.base_iri:
+        raise ValueError(f"--base-iri must be an absolute http(s) URL, not {args.base_iri!r}")
+    config = ServeConfig(
+        store=args.store, host=args.host, port=args.port, base_iri=args.base_iri, workers=args.workers,
+        threads=args.threads, query_timeout=args.query_timeout, max_rows=args.max_rows, max_body=args.max_body,
+        max_query_length=args.max_query_length, max_concurrent=args.max_concurrent, queue_timeout=args.queue_timeout,
+        cors_origins=args.cors_origin, service_allowlist=args.service_allowlist, dumps=args.dumps,
+        sparql_cors_origin=None if args.sparql_cors_origin.lower() == "none" else args.sparql_cors_origin)
+    try:
+        serve(config, announce=lambda line: print(line, flush=True))
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "stats": cmd_stats, "query": cmd_query, "queries": cmd_queries,
+            "push": cmd_push, "export": cmd_export, "serve": cmd_serve,
             **{name: cmd_question for name in QUESTIONS}}
 
 
@@ -251,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (SourceError, BuildError, BuildLocked, StoreMissing, EntityNotFound, FileNotFoundError, ValueError) as e:
+    except (SourceError, BuildError, BuildLocked, StoreMissing, EntityNotFound, FileNotFoundError, ValueError,
+            RemoteError) as e:
         print(f"pwc-kg {args.command}: error: {e}", file=sys.stderr)
         return 2
     except SyntaxError as e:  # pyoxigraph reports malformed SPARQL as SyntaxError
