@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from ..iri import DEFAULT_BASE
 from ..store import StoreDir
+from ..store.generations import fsync_dir
 from .formats import FORMATS, Format, guess_format
 from .jsonld import CONTEXT_IRI, JsonLdWriter, load_context
 from .profile import NAMESPACES as PROFILE_NAMESPACES, Profile
@@ -169,7 +170,7 @@ def export(
         void_tmp.write_bytes(description.serialize(format="turtle", encoding="utf-8"))
         os.replace(tmp, out)
         os.replace(void_tmp, void_path)
-        _fsync_dir(out.parent)
+        fsync_dir(out.parent)
     except BaseException as e:
         for path in (tmp, void_tmp):
             path.unlink(missing_ok=True)
@@ -278,10 +279,3 @@ def _prefixes(base: str, profile: Profile | None) -> dict[str, str]:
         vocab = {k: v for k, v in vocab.items() if v in keep}
     return {**vocab, **{kind: f"{base}{kind}/" for kind in RESOURCE_KINDS if kind not in vocab}}
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -116,7 +116,7 @@ class StoreDir:
             tmp.unlink()
         os.symlink(gen.name, tmp)
         os.replace(tmp, self.path / name)
-        _fsync_dir(self.path)
+        fsync_dir(self.path)
 
     def discard(self, gen: Path) -> None:
         shutil.rmtree(gen, ignore_errors=True)
@@ -138,7 +138,8 @@ class StoreDir:
             link.unlink(missing_ok=True)  # a link a killed build was about to swap in
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in a folder durable: fsync the folder itself."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
