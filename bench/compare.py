@@ -202,8 +202,10 @@ def _ms(m: dict | None) -> str:
         return "–"
     if "did_not_finish" in m:
         return m["did_not_finish"]
-    runs = f" ({m['runs']} runs)" if m.get("runs") and m["runs"] < 5 else ""
-    return f"{m['median_ms']:,.1f} / {m['p95_ms']:,.1f}{runs}"
+    notes = [f"{m['rows']:,} rows"] if "rows" in m and "results" not in m else []
+    if m.get("runs") and m["runs"] < 30:
+        notes.append(f"{m['runs']} runs")
+    return f"{m['median_ms']:,.1f} / {m['p95_ms']:,.1f}" + (f" ({', '.join(notes)})" if notes else "")
 
 
 def query_table(results: list[dict]) -> str:
@@ -239,9 +241,10 @@ def growth_table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def markdown(results: list[dict], command: str) -> str:
+def markdown(results: list[dict], command: str, date: str | None = None) -> str:
     return "\n\n".join([
-        f"Measured {_dt.date.today().isoformat()} on {machine()}; Python {sys.version.split()[0]}. Command: `{command}`",
+        f"Measured {date or _dt.date.today().isoformat()} on {machine()}; Python {sys.version.split()[0]}. "
+        f"Command: `{command}`",
         "### Build\n\n" + build_table(results),
         "### Questions\n\n" + query_table(results),
         "### Growth (pwc-kg)\n\n" + growth_table(results),
@@ -262,7 +265,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--naive-query-timeout", type=float, default=300, help="seconds for each naive question")
     ap.add_argument("--parquet-max-scale", type=float, default=1.0, help="build the Parquet copies up to this scale")
     ap.add_argument("--keep", action="store_true", help="keep the stores")
+    ap.add_argument("--tables-from", type=Path, metavar="RESULTS_JSON",
+                    help="measure nothing: print the tables of an earlier run's results.json")
     args = ap.parse_args(argv)
+    if args.tables_from:
+        saved = json.loads(args.tables_from.read_text())
+        print(markdown(saved["results"], saved["command"], saved.get("date")))
+        return 0
     scales = args.scale or [0.01, 0.1]
     command = "python bench/compare.py " + " ".join(a for a in (argv if argv is not None else sys.argv[1:]))
     args.work.mkdir(parents=True, exist_ok=True)
@@ -301,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
                 (naive_store.parent / (naive_store.name + ".nt")).unlink(missing_ok=True)
         results.append(r)
         (args.work / "results.json").write_text(json.dumps({"command": command, "machine": machine(),
+                                                            "date": _dt.date.today().isoformat(),
                                                             "results": results}, indent=2))
     print(markdown(results, command))
     return 0

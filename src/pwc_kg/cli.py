@@ -233,12 +233,14 @@ def cmd_build(args) -> int:
               f"{src.rejects:>8,} reject lines {src.triples:>11,} triples")
     for name in report.removed:
         print(f"  {name:<42} removed (no longer among the sources)")
-    for graph, change in report.changes.items():
-        print(f"  rewrote {graph}: {change['removed']:,} triples removed, {change['added']:,} added")
     print(f"  {'total':<61} {report.records:>9,} records {report.records_rejected:>7,} rejected "
           f"{report.rejects:>8,} reject lines {report.triples:>11,} triples")
     for note in report.skipped:
         print(f"  skipped {note}")
+    for graph, change in report.changes.items():
+        print(f"rewrote {graph}: {change['removed']:,} triples removed, {change['added']:,} added")
+    if report.derived_kept:
+        print("kept the derived graph: no change touched a triple it is computed from")
     print(f"rejects: {report.rejects_file}")
     if report.entailed:
         print(f"entailed: {report.entailed.triples:,} triples in {report.entailed.graph}")
