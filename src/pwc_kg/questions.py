@@ -90,7 +90,7 @@ def _bench_query(benchmark: str, prop: str) -> str:
     from .queries.binding import bind_values
     from .vocab import PWC
 
-    return bind_values(f"SELECT ?x WHERE {{ ?b <{PWC[prop]}> ?x }} LIMIT 1", {"b": ox.NamedNode(benchmark)})
+    return bind_values(f"SELECT ?x WHERE {{ ?b <{PWC[prop]}> ?x }} LIMIT 1", {"b": ox.NamedNode(benchmark)}, joint=False)
 
 
 def leaderboard(backend, task: str, dataset: str, metric: str, *, extra: bool = True,

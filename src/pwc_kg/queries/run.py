@@ -57,7 +57,8 @@ def bind_params(backend, query: NamedQuery, params: dict[str, str]) -> str:
             bindings[p.variable] = ox.Literal(value)
         else:
             bindings[p.variable] = ox.Literal(_lexical(value, p.kind), datatype=ox.NamedNode(_LITERAL_TYPES[p.kind]))
-    return bind_values(query.text, bindings)
+    # A backend may ask for one VALUES block per variable (Virtuoso: see bind_values)
+    return bind_values(query.text, bindings, joint=getattr(backend, "joint_values", True))
 
 
 def _lexical(value, kind: str) -> str:

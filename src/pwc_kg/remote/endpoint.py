@@ -113,6 +113,8 @@ class SparqlEndpointBackend:
     is the union) or ``"named"`` (send the server's named graphs as the dataset).
     """
 
+    joint_values = False  # one VALUES block per variable: portable to Virtuoso 7.2
+
     def __init__(self, url: str, user: str | None = None, password: str | None = None, auth: str = "basic", *,
                  default_graph: str = "auto", timeout: float = 300.0):
         if not url.startswith(("http://", "https://")):
@@ -258,7 +260,7 @@ class SparqlEndpointBackend:
 
 def graph_triple_count(backend: SparqlEndpointBackend, graph: str) -> int:
     """The number of triples the server holds in one named graph."""
-    q = bind_values("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(graph)})
+    q = bind_values("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(graph)}, joint=False)
     _, body = backend._send(q, JSON, None)
     rows = solutions(body)[1]
     return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0
