@@ -218,6 +218,16 @@ def test_a_store_from_an_older_build_is_rebuilt_in_full(tmp_path):
     assert report.mode == "full" and "unreadable build state" in report.full_reason
 
 
+def test_a_store_built_by_another_version_of_pwc_kg_is_rebuilt_in_full(tmp_path):
+    store = tmp_path / "s"
+    pwc_kg.build([LAMINI], store)
+    path = store / "current" / "state" / "build-state.json"
+    state = json.loads(path.read_text())
+    path.write_text(json.dumps(dict(state, fingerprint="0" * 64)))
+    report = pwc_kg.build([LAMINI], store)
+    assert report.mode == "full" and "another version of pwc-kg" in report.full_reason
+
+
 def test_another_base_iri_is_a_full_build(tmp_path):
     store = tmp_path / "s"
     pwc_kg.build([LAMINI], store)

@@ -64,7 +64,8 @@ Progress = Callable[[str, int, int | None], None]
 REWRITE_LIMIT = 0.5
 REWRITE_MIN = 1_000_000
 # The bulk loader can read a pipe the mapping writes into (by its /dev/fd path): loading then keeps
-# pace with mapping, with no chunk waiting on disk. Elsewhere the N-Triples go through staged files.
+# pace with mapping, with no chunk waiting on disk. Elsewhere (or with PWC_KG_NO_PIPES set, to
+# compare) the N-Triples go through staged files.
 PIPES = Path("/dev/fd").is_dir() and not os.environ.get("PWC_KG_NO_PIPES")
 
 

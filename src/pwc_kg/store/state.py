@@ -6,8 +6,8 @@
       build-state.json        the code that built it, its base IRI, and per source: its file(s) with
                               size and mtime (the fast path), sha256, named graph, counts, and the
                               registry tables it wrote and read
-      NNN.layer.json          what that source wrote to the registry (table → key → IRI)
-      NNN.reads.json          the look-ups its mapping made, and what they found
+      NNN-KIND.layer.json     what source NNN wrote to the registry (table → key → IRI)
+      NNN-KIND.reads.json     the look-ups its mapping made, and what they found
     gen-.../derived.nt        the derived graph as written, to compare the next one with
 
 A later build reuses a source's named graph when the file is the same (same size and mtime, or
