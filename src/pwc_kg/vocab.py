@@ -87,7 +87,7 @@ XSD = ClosedNamespace(
 SKOS = ClosedNamespace("http://www.w3.org/2004/02/skos/core#", frozenset({"prefLabel", "altLabel", "broader", "Concept"}))
 PROV = ClosedNamespace(
     "http://www.w3.org/ns/prov#",
-    frozenset({"Activity", "Entity", "SoftwareAgent", "used", "wasGeneratedBy", "wasDerivedFrom",
+    frozenset({"Activity", "Entity", "Agent", "SoftwareAgent", "used", "wasGeneratedBy", "wasDerivedFrom",
                "startedAtTime", "endedAtTime", "wasAssociatedWith", "generated", "hadPrimarySource"}),
 )
 DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", frozenset({"title", "license", "source", "created", "modified"}))

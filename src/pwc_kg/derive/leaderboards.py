@@ -183,63 +183,17 @@ def derive(store: ox.Store, mint: Minter, out: IO[str], graphs: list[str] | None
     metrics = metric_directions(store)
     for m, (higher, how, label) in sorted(metrics.items()):
         stats.metrics[how] = stats.metrics.get(how, 0) + 1
-        add(m, SKOS.prefLabel, lit(label))
-        add(m, PWC.directionSource, lit(how))
-        if higher is not None:
-            add(m, PWC.higherIsBetter, boolean(higher))
+        metric_lines(add, m, higher, how, label)
     shown: set[str] = set()  # the results whose paper title is copied here
     override = _benchmark_overrides(store)
     for (b, m), higher in sorted(override.items()):
-        node = mint.base + "direction/" + short_hash(f"{b}\x1f{m}", 16)
-        add(b, PWC.directionOverride, iri(node))
-        add(node, RDF.type, iri(PWC.MetricDirection))
-        add(node, PWC.byMetric, iri(m))
-        add(node, PWC.higherIsBetter, boolean(higher))
+        override_lines(add, mint, b, m, higher)
     for (b, m), rows in sorted(_results(store).items()):
         shown.update(r.result for r in rows)
         higher, how, _ = metrics.get(m, (None, directions.UNKNOWN, ""))
         if (b, m) in override:
             higher, how = override[(b, m)], directions.OVERRIDE
-        for with_extra in (True, False):
-            subset = rows if with_extra else [r for r in rows if not r.extra]
-            if not subset:
-                continue
-            board = mint.base + "leaderboard/" + short_hash(f"{b}\x1f{m}\x1f{with_extra}", 16)
-            add(board, RDF.type, iri(PWC.Leaderboard))
-            add(board, PWC.onBenchmark, iri(b))
-            add(board, PWC.byMetric, iri(m))
-            add(board, PWC.includesExtraTrainingData, boolean(with_extra))
-            add(board, PWC.resultCount, integer(len(subset)))
-            add(board, PWC.directionSource, lit(how))
-            if higher is None:
-                stats.unranked_leaderboards += 1
-                continue
-            stats.leaderboards += 1
-            add(board, PWC.higherIsBetter, boolean(higher))
-            rank_prop = PWC.rank if with_extra else PWC.rankWithoutExtraData
-            best_written = False
-            for n, row in rank(subset, higher):
-                add(row.result, rank_prop, integer(n))
-                if n == 1:
-                    add(board, PWC.stateOfTheArt, iri(row.result))
-                    if not best_written:
-                        add(board, PWC.bestValue, decimal(canonical_decimal(row.value)))
-                        best_written = True
-            found = records(subset, higher)
-            for i, (row, beaten) in enumerate(found, 1):
-                rec = f"{board}/record/{i}"
-                if i < len(found):
-                    add(rec, PWC.supersededOn, date(found[i][0].day))
-                stats.records += 1
-                add(rec, RDF.type, iri(PWC.Record))
-                add(rec, PWC.leaderboard, iri(board))
-                add(rec, PWC.result, iri(row.result))
-                add(rec, PWC.recordIndex, integer(i))
-                add(rec, PWC.recordDate, date(row.day))
-                if beaten is not None:
-                    add(rec, PWC.previousRecord, iri(beaten.result))
-                    add(rec, PWC.previousValue, decimal(canonical_decimal(beaten.value)))
-                    add(rec, PWC.improvement, decimal(canonical_decimal(abs(row.value - beaten.value))))
+        board_lines(add, mint, b, m, rows, higher, how, stats)
     # Oxigraph evaluates an OPTIONAL of two patterns over the whole store: copy each result's paper
     # title next to it, so that SOTA, leaderboard and history need one-pattern OPTIONALs only.
     for result, title in _titles(store, sorted(shown)):
@@ -247,6 +201,75 @@ def derive(store: ox.Store, mint: Minter, out: IO[str], graphs: list[str] | None
     out.write("".join(lines))
     stats.triples += len(lines)
     return stats
+
+
+def metric_lines(add, m: str, higher: bool | None, how: str, label: str) -> None:
+    """A metric's preferred label and direction, into the derived graph."""
+    add(m, SKOS.prefLabel, lit(label))
+    add(m, PWC.directionSource, lit(how))
+    if higher is not None:
+        add(m, PWC.higherIsBetter, boolean(higher))
+
+
+def override_lines(add, mint: Minter, b: str, m: str, higher: bool) -> None:
+    """A benchmark's override of its metric's direction."""
+    node = mint.base + "direction/" + short_hash(f"{b}\x1f{m}", 16)
+    add(b, PWC.directionOverride, iri(node))
+    add(node, RDF.type, iri(PWC.MetricDirection))
+    add(node, PWC.byMetric, iri(m))
+    add(node, PWC.higherIsBetter, boolean(higher))
+
+
+def leaderboard_iri(mint: Minter, b: str, m: str, with_extra: bool) -> str:
+    return mint.base + "leaderboard/" + short_hash(f"{b}\x1f{m}\x1f{with_extra}", 16)
+
+
+def board_lines(add, mint: Minter, b: str, m: str, rows: list[Row], higher: bool | None, how: str,
+                stats: DerivedStats) -> None:
+    """One benchmark and metric: its two leaderboards, the results' ranks, the SOTA and the records.
+
+    The build (``derive``) and an accepted submission (derive/partial.py) both write them with this.
+    """
+    for with_extra in (True, False):
+        subset = rows if with_extra else [r for r in rows if not r.extra]
+        if not subset:
+            continue
+        board = leaderboard_iri(mint, b, m, with_extra)
+        add(board, RDF.type, iri(PWC.Leaderboard))
+        add(board, PWC.onBenchmark, iri(b))
+        add(board, PWC.byMetric, iri(m))
+        add(board, PWC.includesExtraTrainingData, boolean(with_extra))
+        add(board, PWC.resultCount, integer(len(subset)))
+        add(board, PWC.directionSource, lit(how))
+        if higher is None:
+            stats.unranked_leaderboards += 1
+            continue
+        stats.leaderboards += 1
+        add(board, PWC.higherIsBetter, boolean(higher))
+        rank_prop = PWC.rank if with_extra else PWC.rankWithoutExtraData
+        best_written = False
+        for n, row in rank(subset, higher):
+            add(row.result, rank_prop, integer(n))
+            if n == 1:
+                add(board, PWC.stateOfTheArt, iri(row.result))
+                if not best_written:
+                    add(board, PWC.bestValue, decimal(canonical_decimal(row.value)))
+                    best_written = True
+        found = records(subset, higher)
+        for i, (row, beaten) in enumerate(found, 1):
+            rec = f"{board}/record/{i}"
+            if i < len(found):
+                add(rec, PWC.supersededOn, date(found[i][0].day))
+            stats.records += 1
+            add(rec, RDF.type, iri(PWC.Record))
+            add(rec, PWC.leaderboard, iri(board))
+            add(rec, PWC.result, iri(row.result))
+            add(rec, PWC.recordIndex, integer(i))
+            add(rec, PWC.recordDate, date(row.day))
+            if beaten is not None:
+                add(rec, PWC.previousRecord, iri(beaten.result))
+                add(rec, PWC.previousValue, decimal(canonical_decimal(beaten.value)))
+                add(rec, PWC.improvement, decimal(canonical_decimal(abs(row.value - beaten.value))))
 
 
 def _smallest(store: _Graphs, predicate: str, subjects: set[str]) -> dict[str, str]:

@@ -1,0 +1,240 @@
+"""The derived graph updated for a few benchmarks only: what accepting a submission changes.
+
+A full derivation (derive/leaderboards.py) scans every result; accepting one submission touches
+a handful of benchmarks and metrics. :func:`update` recomputes, with the same code the build
+uses (``metric_lines``, ``override_lines``, ``board_lines``), exactly the derived triples that
+depend on those benchmarks and metrics, and replaces them in the store's derived graph:
+
+- each touched metric's preferred label and direction (a new spelling may change them); when a
+  metric's direction or how it was decided changes, every benchmark with that metric is touched;
+- each touched benchmark's direction overrides;
+- per touched (benchmark, metric): both leaderboards, their SOTA and records, the results' ranks
+  and the paper titles copied beside them.
+
+The result equals a full derivation of the same store (tested), so a later incremental build,
+which compares with ``derived.nt``, finds nothing to change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from ..iri import Minter, metric_key
+from ..ntriples import lit
+from ..queries.binding import bind_values
+from ..vocab import PWC, RDF
+from . import directions
+from .leaderboards import (DerivedStats, Row, _Graphs, board_lines, leaderboard_iri, metric_lines,
+                           override_lines)
+
+
+@dataclass
+class PartialChange:
+    removed: int = 0
+    added: int = 0
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # the (benchmark, metric) pairs recomputed
+    stats_delta: DerivedStats = field(default_factory=DerivedStats)  # new minus old (metrics: by direction source)
+
+
+def _nodes(values) -> list[ox.NamedNode]:
+    return [ox.NamedNode(v) for v in sorted(values)]
+
+
+def metric_directions_of(graphs: _Graphs, metrics: set[str]) -> dict[str, tuple[bool | None, str, str]]:
+    """``leaderboards.metric_directions`` for a few metrics (the same rule: most used spelling first)."""
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    if not metrics:
+        return {}
+    q = f"SELECT DISTINCT ?m ?n WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n }}"
+    for row in graphs.select(bind_values(q, {"m": _nodes(metrics)})):
+        spellings[row["m"].value][row["n"].value] += 0
+    q = (f"SELECT ?m ?n (COUNT(DISTINCT ?r) AS ?uses) WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.metricName}> ?n }} "
+         "GROUP BY ?m ?n")
+    for row in graphs.select(bind_values(q, {"m": _nodes(metrics)})):
+        spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
+    out = {}
+    for m, counts in spellings.items():
+        names = sorted(counts, key=lambda n: (-counts[n], n))
+        higher, how = directions.decide(names)
+        out[m] = (higher, how, names[0])
+    return out
+
+
+def _overrides_of(graphs: _Graphs, benchmarks: set[str]) -> dict[tuple[str, str], bool]:
+    wanted = directions.overrides()
+    if not wanted or not benchmarks:
+        return {}
+    out = {}
+    q = (f"SELECT ?b ?m ?tn ?dn ?mn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.datasetName}> ?dn ; <{PWC.hasMetric}> ?m . "
+         f"?t <{PWC.name}> ?tn . ?m <{PWC.name}> ?mn }}")
+    for row in graphs.select(bind_values(q, {"b": _nodes(benchmarks)})):
+        key = (metric_key(row["tn"].value), metric_key(row["dn"].value), metric_key(row["mn"].value))
+        if key in wanted:
+            out[(row["b"].value, row["m"].value)] = wanted[key]
+    return out
+
+
+def _rows_of(graphs: _Graphs, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[Row]]:
+    groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
+    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; <{PWC.value}> ?v ; "
+         f"<{PWC.usesExtraTrainingData}> ?x OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }}")
+    for b in sorted({b for b, _ in pairs}):
+        metrics = sorted(m for bb, m in pairs if bb == b)
+        for row in graphs.select(bind_values(q, {"b": ox.NamedNode(b), "m": _nodes(metrics)})):
+            r, d = row["r"].value, row["d"]
+            groups[(b, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
+                                                 row["x"].value == "true")
+    return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
+
+
+def _titles_of(graphs: _Graphs, results: list[str]) -> list[tuple[str, str]]:
+    """(result, the smallest title of its smallest paper), as ``leaderboards._titles`` gives them."""
+    if not results:
+        return []
+    paper_of: dict[str, str] = {}
+    q = f"SELECT ?r ?p WHERE {{ ?r <{PWC.reportedIn}> ?p }}"
+    for row in graphs.select(bind_values(q, {"r": _nodes(results)})):
+        r, p = row["r"].value, row["p"].value
+        if r not in paper_of or p < paper_of[r]:
+            paper_of[r] = p
+    title_of: dict[str, str] = {}
+    if paper_of:
+        q = f"SELECT ?p ?t WHERE {{ ?p <{PWC.title}> ?t }}"
+        for row in graphs.select(bind_values(q, {"p": _nodes(set(paper_of.values()))})):
+            p, t = row["p"].value, row["t"].value
+            if p not in title_of or t < title_of[p]:
+                title_of[p] = t
+    return [(r, title_of[paper_of[r]]) for r in sorted(paper_of) if paper_of[r] in title_of]
+
+
+class _Lines:
+    """Collects the triples a derivation function writes (as pyoxigraph quads in the derived graph)."""
+
+    def __init__(self, graph: ox.NamedNode):
+        self.graph = graph
+        self.text: list[str] = []
+
+    def __call__(self, s: str, p: str, o: str) -> None:
+        self.text.append(f"<{s}> <{p}> {o} .\n")
+
+    def quads(self) -> set[ox.Quad]:
+        return {ox.Quad(t.subject, t.predicate, t.object, self.graph)
+                for t in ox.parse(input="".join(self.text), format=ox.RdfFormat.N_TRIPLES)}
+
+
+def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str], metrics: set[str],
+           pairs: set[tuple[str, str]]) -> PartialChange:
+    """Recompute the derived triples of these benchmarks, metrics and (benchmark, metric) pairs, in place.
+
+    ``graphs`` are the graphs a full derivation would read (sources, ontology, accepted submissions).
+    """
+    derived = ox.NamedNode(mint.graph("derived"))
+    g = _Graphs(store, graphs)
+    change = PartialChange()
+    delta = change.stats_delta
+    old_quads: set[ox.Quad] = set()
+    new = _Lines(derived)
+
+    def old_of(subject: str) -> list[ox.Quad]:
+        return list(store.quads_for_pattern(ox.NamedNode(subject), None, None, derived))
+
+    def old_value(subject: str, prop: str) -> str | None:
+        for q in store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(prop), None, derived):
+            return q.object.value
+        return None
+
+    # Metrics: label and direction; a changed direction touches every benchmark of the metric.
+    decided = metric_directions_of(g, metrics)
+    for m in sorted(metrics):
+        old_how = old_value(m, PWC.directionSource)
+        old_higher = old_value(m, PWC.higherIsBetter)
+        old_quads.update(old_of(m))
+        if old_how is not None:
+            delta.metrics[old_how] = delta.metrics.get(old_how, 0) - 1
+        if m not in decided:
+            continue
+        higher, how, label = decided[m]
+        delta.metrics[how] = delta.metrics.get(how, 0) + 1
+        metric_lines(new, m, higher, how, label)
+        if old_how is not None and (old_how, old_higher) != (how, None if higher is None else str(higher).lower()):
+            q = f"SELECT DISTINCT ?b WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.benchmark}> ?b }}"
+            pairs |= {(row["b"].value, m) for row in g.select(bind_values(q, {"m": ox.NamedNode(m)}))}
+    # Direction overrides of the touched benchmarks.
+    benchmarks = set(benchmarks) | {b for b, _ in pairs}
+    for b in sorted(benchmarks):
+        for q in store.quads_for_pattern(ox.NamedNode(b), ox.NamedNode(PWC.directionOverride), None, derived):
+            old_quads.add(q)
+            old_quads.update(store.quads_for_pattern(q.object, None, None, derived))
+    override = _overrides_of(g, benchmarks)
+    for (b, m), higher in sorted(override.items()):
+        override_lines(new, mint, b, m, higher)
+    # The leaderboards of each touched pair.
+    all_metrics = {m for _, m in pairs}
+    known = {**metric_directions_of(g, all_metrics - set(decided)), **decided}
+    rows_by_pair = _rows_of(g, pairs)
+    shown: set[str] = set()
+    old_stats = DerivedStats()
+    for b, m in sorted(pairs):
+        for with_extra in (True, False):
+            board = leaderboard_iri(mint, b, m, with_extra)
+            board_quads = old_of(board)
+            if board_quads:
+                if any(q.predicate.value == PWC.higherIsBetter for q in board_quads):
+                    old_stats.leaderboards += 1
+                else:
+                    old_stats.unranked_leaderboards += 1
+            old_quads.update(board_quads)
+            for q in store.quads_for_pattern(None, ox.NamedNode(PWC.leaderboard), ox.NamedNode(board), derived):
+                old_stats.records += 1
+                old_quads.update(store.quads_for_pattern(q.subject, None, None, derived))
+        rows = rows_by_pair.get((b, m), [])
+        for r in rows:
+            old_quads.update(old_of(r.result))
+        shown.update(r.result for r in rows)
+        if not rows:
+            continue
+        higher, how, _ = known.get(m, (None, directions.UNKNOWN, ""))
+        if (b, m) in override:
+            higher, how = override[(b, m)], directions.OVERRIDE
+        board_lines(new, mint, b, m, rows, higher, how, delta)
+    for result, title in _titles_of(g, sorted(shown)):
+        new(result, PWC.paperTitle, lit(title))
+    new_quads = new.quads()
+    gone, fresh = old_quads - new_quads, new_quads - old_quads
+    for q in gone:
+        store.remove(q)
+    store.extend(fresh)
+    change.removed, change.added = len(gone), len(fresh)
+    change.pairs = sorted(pairs)
+    delta.leaderboards -= old_stats.leaderboards
+    delta.unranked_leaderboards -= old_stats.unranked_leaderboards
+    delta.records -= old_stats.records
+    delta.triples = len(new_quads) - len(old_quads)
+    delta.metrics = {k: v for k, v in delta.metrics.items() if v}
+    return change
+
+
+def touched(quads) -> tuple[set[str], set[str], set[tuple[str, str]]]:
+    """The benchmarks, metrics and (benchmark, metric) pairs a graph's triples touch."""
+    benchmarks, metrics = set(), set()
+    result_bench: dict[str, str] = {}
+    result_metric: dict[str, str] = {}
+    for q in quads:
+        p, o = q.predicate.value, q.object
+        if p == RDF.type and o.value == PWC.Benchmark:
+            benchmarks.add(q.subject.value)
+        elif p == RDF.type and o.value == PWC.Metric:
+            metrics.add(q.subject.value)
+        elif p == PWC.benchmark:
+            benchmarks.add(o.value)
+            result_bench[q.subject.value] = o.value
+        elif p in (PWC.metric, PWC.hasMetric):
+            metrics.add(o.value)
+            if p == PWC.metric:
+                result_metric[q.subject.value] = o.value
+    pairs = {(result_bench[r], result_metric[r]) for r in result_bench if r in result_metric}
+    return benchmarks, metrics, pairs
