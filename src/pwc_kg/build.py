@@ -49,6 +49,7 @@ from .provenance import SourceRecord, build_quads, derivation_quads, source_quad
 from .sources import SourceError, SourceFile, discover
 from .sources.archive import file_digest
 from .stats import graph_counts
+from .submissions.rebuild import keep_accepted
 from .store import StoreDir
 from .store.disk import disk_full
 from .store.graph_diff import GraphChange, replace_graph
@@ -97,6 +98,7 @@ class BuildReport:
     derived: DerivedStats = field(default_factory=DerivedStats)
     derived_kept: bool = False  # incremental: no change touched what the derived graph is computed from
     entailed: EntailedStats | None = None  # with entail=True: the graph restated in standard terms
+    submissions: dict = field(default_factory=dict)  # the accepted submissions kept (submissions/rebuild.py)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -333,6 +335,8 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
     if previous is None:
         with phase("optimize"):
             store.optimize()  # compacted, the store answers the derivation's and validation's scans faster
+    with phase("submissions"):  # accepted submissions: mapped and validated again, kept in the store
+        inputs_changed |= keep_accepted(store, gen, mint, report)
     with phase("count"):
         ontology_triples = _count_graphs(store, mint, report, state)
     derive_started = _now()
@@ -363,6 +367,7 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
     report.records_rejected = sum(r.records_rejected for r in report.sources)
     report.rejects = sum(r.rejects for r in report.sources)
     report.triples = sum(r.triples for r in report.sources) + ontology_triples + provenance + report.derived.triples
+    report.triples += report.submissions.get("triples", 0)
     if report.entailed:
         report.triples += report.entailed.triples + report.entailed.provenance_triples
     report.seconds, report.cpu_seconds = phase.total()
@@ -436,7 +441,7 @@ def _derive(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: Bui
     """The derived graph, computed from the source graphs; kept as N-Triples for the next build to compare with."""
     graph = mint.graph("derived")
     path = staging / DERIVED_FILE
-    read = [r.graph for r in report.sources] + [mint.graph("ontology")]
+    read = [r.graph for r in report.sources] + [mint.graph("ontology")] + report.submissions.get("graphs", [])
     streamed = previous is None and PIPES  # loaded as it is written
     with open(path, "w", encoding="utf-8", newline="\n") as kept:
         if streamed:

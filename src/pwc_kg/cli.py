@@ -201,6 +201,10 @@ def parser() -> argparse.ArgumentParser:
                    help="allow SERVICE (federated query) to this host, host:port or endpoint IRI prefix "
                         "(repeatable; default: SERVICE is refused)")
     p.add_argument("--dumps", metavar="DIR", help="a folder of dumps (pwc-kg export) to serve at /dumps/ and list in the VoID")
+    from .submissions.cli import add_parsers, margin
+
+    margin(p)
+    add_parsers(sub, _store_arg)
     return ap
 
 
@@ -401,7 +405,8 @@ def cmd_serve(args) -> int:
         threads=args.threads, query_timeout=args.query_timeout, max_rows=args.max_rows, max_body=args.max_body,
         max_query_length=args.max_query_length, max_concurrent=args.max_concurrent, queue_timeout=args.queue_timeout,
         cors_origins=args.cors_origin, service_allowlist=args.service_allowlist, dumps=args.dumps,
-        sparql_cors_origin=None if args.sparql_cors_origin.lower() == "none" else args.sparql_cors_origin)
+        sparql_cors_origin=None if args.sparql_cors_origin.lower() == "none" else args.sparql_cors_origin,
+        sota_margin=args.sota_margin)
     try:
         serve(config, announce=lambda line: print(line, flush=True))
     except KeyboardInterrupt:
@@ -412,6 +417,15 @@ def cmd_serve(args) -> int:
 COMMANDS = {"build": cmd_build, "validate": cmd_validate, "stats": cmd_stats, "query": cmd_query, "queries": cmd_queries,
             "push": cmd_push, "export": cmd_export, "serve": cmd_serve,
             **{name: cmd_question for name in QUESTIONS}}
+
+
+def _submission_commands() -> None:
+    from .submissions.cli import COMMANDS as more
+
+    COMMANDS.update(more)
+
+
+_submission_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

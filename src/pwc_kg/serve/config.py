@@ -36,6 +36,7 @@ class ServeConfig:
     void_timeout: float = 900.0  # seconds the VoID's counts (full scans of the store) may take
     threads: int = 8  # waitress's request threads
     isolate_network: bool = True  # workers without network when SERVICE is off (where the kernel allows)
+    sota_margin: float = 5.0  # submissions: flag a claimed SOTA better than the current by more than this % of it
 
     @property
     def public_base(self) -> str:

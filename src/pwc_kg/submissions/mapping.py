@@ -197,16 +197,21 @@ class Resolver:
         self.registry = Registry()
         self.problems: list[Problem] = []
         self.pointers: dict[str, str] = {}
+        self.computed = {mint.graph("derived"), mint.graph("entailed")}
 
     def select(self, query: str, bindings: dict) -> list[dict]:
         return self.backend.select(bind_values(query, bindings))
 
     def exists(self, iri: str) -> bool:
+        """Whether the graph describes the IRI (the derived graph's ranks and titles do not count)."""
         try:
             node = ox.NamedNode(iri)
         except ValueError:
             return False
-        return next(iter(self.store.quads_for_pattern(node, None, None)), None) is not None
+        for q in self.store.quads_for_pattern(node, None, None):
+            if q.graph_name.value not in self.computed:
+                return True
+        return False
 
     def names(self, iri: str, prop: str = PWC.name) -> list[str]:
         rows = self.select(f"SELECT DISTINCT ?n WHERE {{ ?x <{prop}> ?n }}", {"x": ox.NamedNode(iri)})
@@ -545,7 +550,8 @@ def map_payload(shape: str, data: object, store: ox.Store, mint: Minter, sid: st
             kind = MODEL_CARDS
         triples, rejects = _map_with(kind, records, resolver, mint, graph, f"submission/{sid}")
         for r in rejects:
-            mapped.problems.append(Problem(translate(r["record"]), r["field"], r["reason"], r.get("value")))
+            at = translate(r["record"])
+            mapped.problems.append(Problem(_refine(data, at, r["field"]), r["field"], r["reason"], r.get("value")))
         triples = [_retarget(t, translate) for t in triples]
         if shape == ROWS:
             triples = _keep_existing_columns(triples, resolver)
@@ -560,6 +566,20 @@ def map_payload(shape: str, data: object, store: ox.Store, mint: Minter, sid: st
         mapped.problems.append(Problem("", "body", "the submission holds no result"))
     _check_new(mapped, resolver)
     return mapped
+
+
+def _refine(data: object, at: str, field_: str) -> str:
+    """The pointer to the field itself where the reject names the record holding it."""
+    node = data
+    for part in at.split("/")[1:] if at else []:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        elif isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return at
+    return at + pointer(field_) if isinstance(node, dict) and field_ in node else at
 
 
 def _retarget(t: ox.Triple, translate) -> ox.Triple:
@@ -648,30 +668,26 @@ def _check_new(mapped: Mapped, resolver: Resolver) -> None:
     existing = {s for s in subjects if resolver.exists(s)}
     mapped.existing = existing
     store = resolver.store
+    result_type = ox.NamedNode(PWC.EvaluationResult)
+    duplicates = {t.subject.value for t in mapped.triples
+                  if t.predicate.value == RDF.type and t.object == result_type and t.subject.value in existing}
+    for r in sorted(duplicates):
+        mapped.problems.append(Problem(mapped.pointers.get(r, ""), "metrics", f"this result is already in the graph: {r}",
+                                       kind="restriction", focus=r))
     for t in mapped.triples:
         s = t.subject.value
-        if s not in existing:
+        if s not in existing or s in duplicates:
             continue
         if next(iter(store.quads_for_pattern(t.subject, t.predicate, t.object)), None) is not None:
             continue  # already said: harmless
         at = mapped.pointers.get(s, "")
-        if t.predicate.value == RDF.type and t.object.value == PWC.EvaluationResult:
-            continue
         if t.predicate.value in NEW_ON_EXISTING and mapped.shape != RDF_SHAPE:
             continue
-        if t.predicate.value == PWC.sourceRecord and s in existing:
-            continue  # reported below as a duplicate result
         mapped.problems.append(Problem(at, _field_of(t.predicate.value),
                                        f"would change the description of the existing entity {s}: "
                                        f"{_short(t.predicate.value)} {t.object}; a submission only adds results "
                                        "(name the entity as the graph does)", str(t.object), kind="restriction",
                                        focus=s, path=t.predicate.value))
-    result_type = ox.NamedNode(PWC.EvaluationResult)
-    for t in mapped.triples:
-        if t.predicate.value == RDF.type and t.object == result_type and t.subject.value in existing:
-            mapped.problems.append(Problem(mapped.pointers.get(t.subject.value, ""), "metrics",
-                                           f"this result is already in the graph: {t.subject.value}",
-                                           kind="restriction", focus=t.subject.value))
 
 
 def _short(iri: str) -> str:
