@@ -58,12 +58,15 @@ class Application:
         self.linked = LinkedData(self.site)
         self.ontology = Ontology()
         self.void = DatasetDescription(self.site)
+        from ..submissions.api import Submissions
+
+        self.submissions = Submissions(config)
 
     def start(self) -> "Application":
         self.executor.start()
         if self._with_pages:
             self.pages = load_pages(self.site)
-            self.sparql.pages = self.linked.pages = self.pages
+            self.sparql.pages = self.linked.pages = self.submissions.pages = self.pages
         self.void.warm()
         return self
 
@@ -110,6 +113,8 @@ class Application:
             return self.void(req)
         if path.startswith("/dumps/"):
             return self.void.dump(req)
+        if self.submissions.handles(path):  # the submissions API, moderation page and form (submissions/api.py)
+            return self.submissions(req)
         if self.ontology.handles(path):
             return self.ontology(req)
         if self.linked.handles(path):

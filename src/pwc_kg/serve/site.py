@@ -50,7 +50,7 @@ T = TypeVar("T")
 ENTITY_KINDS = frozenset({
     "paper", "author", "task", "area", "dataset", "data-loader", "method", "collection", "proceeding",
     "repository", "code-link", "model", "metric", "benchmark", "result", "leaderboard", "direction", "graph",
-    "source", "build", "agent",
+    "source", "build", "agent", "submission",
 })
 
 

@@ -93,9 +93,15 @@ class Pages:
             return None
         html = self.env.get_template(page.template).render({
             **page.context, "status": page.status, "path": path, "links": self.links(),
-            "generation": self._generation_path().name})
+            "generation": self._generation_path().name, "submissions_on": self.submissions_on()})
         log.debug("page %s: %d in %.1f ms", path, page.status, 1000 * (time.perf_counter() - started))
         return page.status, html
+
+    def submissions_on(self) -> bool:
+        """Whether the submissions API is on (a token exists): the benchmark and paper pages then show the form."""
+        from ...submissions.tokens import TokenStore
+
+        return TokenStore(self.site.store_dir.path).any_active()
 
     def route(self, path: str, params: dict[str, list[str]]) -> Page | None:
         if path in ("", "/"):
