@@ -190,10 +190,7 @@ def derive(store: ox.Store, mint: Minter, out: IO[str], graphs: list[str] | None
         override_lines(add, mint, b, m, higher)
     for (b, m), rows in sorted(_results(store).items()):
         shown.update(r.result for r in rows)
-        higher, how, _ = metrics.get(m, (None, directions.UNKNOWN, ""))
-        if (b, m) in override:
-            higher, how = override[(b, m)], directions.OVERRIDE
-        board_lines(add, mint, b, m, rows, higher, how, stats)
+        board_lines(add, mint, b, m, rows, *board_direction(metrics, override, b, m), stats)
     # Oxigraph evaluates an OPTIONAL of two patterns over the whole store: copy each result's paper
     # title next to it, so that SOTA, leaderboard and history need one-pattern OPTIONALs only.
     for result, title in _titles(store, sorted(shown)):
@@ -218,6 +215,14 @@ def override_lines(add, mint: Minter, b: str, m: str, higher: bool) -> None:
     add(node, RDF.type, iri(PWC.MetricDirection))
     add(node, PWC.byMetric, iri(m))
     add(node, PWC.higherIsBetter, boolean(higher))
+
+
+def board_direction(metrics: dict, override: dict, b: str, m: str) -> tuple[bool | None, str]:
+    """A leaderboard's direction and how it was decided: the benchmark's override, else its metric's."""
+    if (b, m) in override:
+        return override[(b, m)], directions.OVERRIDE
+    higher, how, _ = metrics.get(m, (None, directions.UNKNOWN, ""))
+    return higher, how
 
 
 def leaderboard_iri(mint: Minter, b: str, m: str, with_extra: bool) -> str:

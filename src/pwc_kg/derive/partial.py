@@ -28,8 +28,8 @@ from ..ntriples import lit
 from ..queries.binding import bind_values
 from ..vocab import PWC, RDF
 from . import directions
-from .leaderboards import (DerivedStats, Row, _Graphs, board_lines, leaderboard_iri, metric_lines,
-                           override_lines)
+from .leaderboards import (DerivedStats, Row, _Graphs, board_direction, board_lines, leaderboard_iri,
+                           metric_lines, override_lines)
 
 
 @dataclass
@@ -197,10 +197,7 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
         shown.update(r.result for r in rows)
         if not rows:
             continue
-        higher, how, _ = known.get(m, (None, directions.UNKNOWN, ""))
-        if (b, m) in override:
-            higher, how = override[(b, m)], directions.OVERRIDE
-        board_lines(new, mint, b, m, rows, higher, how, delta)
+        board_lines(new, mint, b, m, rows, *board_direction(known, override, b, m), delta)
     for result, title in _titles_of(g, sorted(shown)):
         new(result, PWC.paperTitle, lit(title))
     new_quads = new.quads()

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..derive import directions
 from ..derive.leaderboards import leaderboard_iri
 from ..iri import Minter
 from ..vocab import PWC
@@ -57,7 +56,3 @@ def flags(mapped: Mapped, store: ox.Store, mint: Minter, margin: float = DEFAULT
                                    f"({'higher' if up else 'lower'} is better): {said}, "
                                    f"past the margin of {margin:g}%"})
     return out
-
-
-def direction_of(name: str) -> bool | None:
-    return directions.decide([name])[0]

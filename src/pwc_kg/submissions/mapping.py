@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..iri import Minter, is_generic_model_name, metric_key, name_key, safe_url
+from ..iri import Minter, is_generic_model_name, name_key, safe_url
 from ..kinds import MAPPERS
 from ..mapping import common
 from ..mapping.context import Context, GraphWriter, Registry, Rejects, pointer
