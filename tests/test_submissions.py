@@ -528,3 +528,21 @@ def test_the_form_on_the_benchmark_page_produces_a_submission(served):
                  ctype="application/x-www-form-urlencoded")[0] == 401
     status, _, page = fetch(server.url + "paper/lamini-lm-a-diverse-herd-of-distilled-models", accept="text/html")
     assert status == 200 and b'action="/submit"' in page and b'name="task"' in page  # the paper's form: any benchmark
+
+
+# ---------------------------------------------------------------------------------------------- regressions
+
+def test_regression_history_rows_not_repeated_after_accept(store):
+    """An accepted submission restated the benchmark's triples (its task, its dataset) in its own graph, so
+    the history query (over the union of the graphs) gave every record once per graph stating them."""
+    svc = SubmissionService(store)
+    for model, value, day in (("Once A", "74.0", "2024-01-05"), ("Once B", "75.0", "2024-02-05")):
+        _, answer = submit(svc, rows(model, value, day))
+        svc.accept(answer["id"], "mo")
+    history = pwc_kg.open_store(store).history(TASK, DATASET, METRIC)
+    assert [r["model"] for r in history] == ["FLAN-T5-Large 783M", "Once A", "Once B"]
+    kg = pwc_kg.open_store(store)
+    graph = ox.NamedNode(BASE + "graph/submission/" + answer["id"])
+    mine = [q for q in kg.store.quads_for_pattern(None, None, None, graph) if "/agent/" not in q.subject.value]
+    elsewhere = [q for q in mine if any(o.graph_name != graph for o in kg.store.quads_for_pattern(q.subject, q.predicate, q.object))]
+    assert elsewhere == []  # what it adds, nothing the graph already says (but the PROV-O agents, in each)

@@ -565,7 +565,15 @@ def map_payload(shape: str, data: object, store: ox.Store, mint: Minter, sid: st
     if not mapped.triples and not mapped.problems:
         mapped.problems.append(Problem("", "body", "the submission holds no result"))
     _check_new(mapped, resolver)
+    mapped.triples = [t for t in mapped.triples if not _restated(t, resolver)]
     return mapped
+
+
+def _restated(t: ox.Triple, resolver: Resolver) -> bool:
+    """Whether the graph already states the triple (outside its computed graphs): a submission's graph holds
+    only what it adds, or every query over the union of the graphs would see such a triple twice."""
+    return any(q.graph_name.value not in resolver.computed
+               for q in resolver.store.quads_for_pattern(t.subject, t.predicate, t.object))
 
 
 def _refine(data: object, at: str, field_: str) -> str:
