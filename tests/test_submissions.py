@@ -546,3 +546,23 @@ def test_regression_history_rows_not_repeated_after_accept(store):
     mine = [q for q in kg.store.quads_for_pattern(None, None, None, graph) if "/agent/" not in q.subject.value]
     elsewhere = [q for q in mine if any(o.graph_name != graph for o in kg.store.quads_for_pattern(q.subject, q.predicate, q.object))]
     assert elsewhere == []  # what it adds, nothing the graph already says (but the PROV-O agents, in each)
+
+
+def test_regression_rebuild_keeps_the_order_of_accepts_within_one_second(store, monkeypatch):
+    """Builds took the accepted submissions by (accepted_at, id): two accepted within one second came back in
+    id order, not in the order they were accepted, and the new model both name moved to the other's graph."""
+    from pwc_kg.submissions import records, service
+
+    svc = SubmissionService(store)
+    ids = []
+    for value in ("74.0", "74.5"):
+        body = json.dumps({"task": TASK, "dataset": DATASET, "rows": [
+            {"model_name": "Shared New Model", "metrics": {"Accuracy": value}}]}).encode()
+        ids.append(submit(svc, body)[1]["id"])
+    monkeypatch.setattr(service, "now", lambda: "2026-01-02T10:15:00Z")  # both in one second
+    for sid in sorted(ids, reverse=True):  # the later id first
+        svc.accept(sid, "mo")
+    assert [m["id"] for m in records.Submissions(store).accepted()] == sorted(ids, reverse=True)
+    accepted = quads(store)
+    pwc_kg.build([str(LAMINI)], store, full=True)
+    assert quads(store) == accepted

@@ -143,6 +143,7 @@ class Submissions:
             os.close(fd)
 
     def accepted(self) -> list[dict]:
-        """The accepted submissions, in the order they were accepted."""
+        """The accepted submissions, in the order they were accepted (within one second, by the generation each
+        accept made: its name has microseconds, and accepts take turns under the store's lock)."""
         return sorted((m for m in self.all() if m.get("status") == ACCEPTED),
-                      key=lambda m: (m.get("accepted_at") or "", m["id"]))
+                      key=lambda m: (m.get("accepted_at") or "", m.get("generation") or "", m["id"]))
