@@ -566,3 +566,63 @@ def test_regression_rebuild_keeps_the_order_of_accepts_within_one_second(store, 
     accepted = quads(store)
     pwc_kg.build([str(LAMINI)], store, full=True)
     assert quads(store) == accepted
+
+
+def test_regression_deeply_nested_json_ld_does_not_crash_the_process(store):
+    """JSON-LD nested some thousands of levels deep overflowed pyoxigraph's stack: the server process died of
+    a segmentation fault (any submitter could stop it). Run in a process of its own: that is what it killed."""
+    import subprocess
+    import sys
+
+    script = f"""
+import json, sys
+from pwc_kg.submissions import SubmissionService
+n, p = 20000, "https://w3id.org/pwc-kg/ontology#name"
+body = '{{"@id": "{BASE}model/deep", "' + p + '": ' + ('{{"' + p + '": ') * n + '1' + '}}' * n + '}}'
+status, answer = SubmissionService(sys.argv[1]).submit(body.encode(), "application/ld+json", "alice")
+print(json.dumps([status, answer["violations"]]))
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(store)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    status, violations = json.loads(done.stdout)
+    assert status == 422 and violations[0]["field"] == "body" and "nested" in violations[0]["message"]
+
+
+@pytest.mark.parametrize("body, ctype", [
+    ("[" * 100000 + "]" * 100000, "application/json"),
+    (json.dumps({"task": TASK, "dataset": DATASET, "rows": [{"model_name": "Deep", "metrics": {"Accuracy": "70"}}]})[:-3]
+     + ', "x": ' + "[" * 900 + "]" * 900 + "}]}", "application/json"),
+    ("task: a\ndataset: b\nrows:\n- model_name: m\n  metrics: {Accuracy: '1'}\n  x: " + "[" * 900 + "]" * 900 + "\n",
+     "application/yaml"),
+])
+def test_regression_deeply_nested_json_and_yaml_get_422_not_500(store, body, ctype):
+    """Deep nesting raised RecursionError (in json.loads, the YAML constructor or the mapping's deepcopy): 500."""
+    status, answer = submit(SubmissionService(store), body.encode(), ctype)
+    assert status == 422 and answer["violations"][0]["field"] == "body" and "nested" in answer["violations"][0]["message"]
+
+
+def test_regression_yaml_aliases_cannot_multiply_a_payload(store):
+    """Anchors and aliases made 400 bytes of model-index YAML into 27,000 results to map (5 s; a megabyte: days)."""
+    import time
+
+    n = 30
+    body = ("id: org/bomb\nm: &m {type: accuracy, value: 70.5}\n"
+            "r: &r {task: {type: question-answering}, dataset: {name: PIQA}, metrics: [" + ",".join(["*m"] * n) + "]}\n"
+            "e: &e {name: bomb, results: [" + ",".join(["*r"] * n) + "]}\n"
+            "model-index: [" + ",".join(["*e"] * n) + "]\n")
+    started = time.monotonic()
+    status, answer = submit(SubmissionService(store), body.encode(), "application/yaml")
+    assert status == 422 and "aliases" in answer["violations"][0]["message"]
+    assert time.monotonic() - started < 2
+    benign = ("task: Question Answering\ndataset: PIQA\nrows:\n- model_name: Alias Model\n  metrics: &m {Accuracy: '70.1'}\n"
+              "- model_name: Alias Model 2\n  metrics: *m\n")
+    assert submit(SubmissionService(store), benign.encode(), "application/yaml")[0] == 202  # an alias that multiplies little
+
+
+def test_regression_yaml_keys_that_are_not_strings_name_the_field(store):
+    """A YAML key that is no string (a number, null, true) reached the archive's mapper, which has only ever
+    seen JSON: AttributeError, 500."""
+    body = "task: Question Answering\ndataset: PIQA\nrows:\n- model_name: M\n  metrics: {1: '70.4'}\n"
+    status, answer = submit(SubmissionService(store), body.encode(), "application/yaml")
+    assert status == 422 and (answer["violations"][0]["pointer"], answer["violations"][0]["field"]) == (
+        "/rows/0/metrics/1", "metrics")

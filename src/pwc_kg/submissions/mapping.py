@@ -48,6 +48,7 @@ JSONLD_TYPES = {"application/ld+json"}
 JSON_TYPES = {"application/json", "text/json", ""}
 YAML_TYPES = {"application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"}
 FORM_TYPES = {"application/x-www-form-urlencoded"}
+MAX_DEPTH = 32  # levels of nesting a JSON or YAML payload may have (an archive task record with subtasks: ~12)
 RDF_SOURCE_RECORD = "payload#/"  # an RDF payload has no finer pointer: the result came from the payload as a whole
 
 # Terms a submission may not state: the derived graph's, the provenance's and the submissions' own.
@@ -145,12 +146,49 @@ class PayloadError(ValueError):
 
 # ---------------------------------------------------------------------------------------------- reading
 
+def _too_deep() -> PayloadError:
+    return PayloadError(Problem("", "body", f"the payload is nested more than {MAX_DEPTH} levels deep", kind="format"))
+
+
+def check_tree(data: object, budget: int) -> None:
+    """PayloadError for a parsed payload nested more than MAX_DEPTH levels deep (the mapping, and pyoxigraph's
+    JSON-LD parser, recurse: deep enough, the one raises RecursionError, the other kills the process), holding
+    more values than ``budget`` (YAML anchors and aliases multiply a payload; without them, a value takes at
+    least a byte of the body), or with a key that is no string (YAML allows any; the archive's mappers
+    know JSON's). Walks without recursion, an alias as often as it is used."""
+    stack = [(data, 0, "")]
+    seen = 0
+    while stack:
+        node, depth, at = stack.pop()
+        seen += 1
+        if seen > budget:
+            raise PayloadError(Problem("", "body", f"the payload holds more than {budget:,} values: YAML anchors "
+                                       "and aliases may not multiply it", kind="format"))
+        if not isinstance(node, (dict, list, tuple, set, frozenset)):
+            continue
+        if depth >= MAX_DEPTH:
+            raise _too_deep()
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            if isinstance(node, dict) and not isinstance(key, str):
+                raise PayloadError(Problem(at + pointer(key), at.rsplit("/", 1)[-1] or "body",
+                                           f"a key must be a string, not {type(key).__name__}: {key!r}", key,
+                                           kind="format"))
+            stack.append((value, depth + 1, at + pointer(key)))
+
+
 def read_payload(body: bytes, content_type: str) -> tuple[str, object]:
     """(shape, parsed payload) of a request body; PayloadError when it is none of the three shapes."""
     ctype = (content_type or "").split(";")[0].strip().lower()
     if ctype in TURTLE_TYPES:
         return RDF_SHAPE, ("turtle", body)
     if ctype in JSONLD_TYPES:
+        try:
+            check_tree(json.loads(body), len(body) + 1)
+        except RecursionError:
+            raise _too_deep() from None
+        except ValueError:
+            pass  # not JSON: pyoxigraph's parser says where
         return RDF_SHAPE, ("jsonld", body)
     try:
         text = body.decode("utf-8")
@@ -163,11 +201,18 @@ def read_payload(body: bytes, content_type: str) -> tuple[str, object]:
             data = load_yaml(text)
         except YamlError as e:
             raise PayloadError(Problem("", "body", str(e), kind="format")) from None
+        except RecursionError:
+            raise _too_deep() from None
+        check_tree(data, len(body) + 1)
     elif ctype in JSON_TYPES:
         try:
-            data = without_surrogates(json.loads(text, parse_float=Decimal))
+            data = json.loads(text, parse_float=Decimal)
+        except RecursionError:
+            raise _too_deep() from None
         except ValueError as e:
             raise PayloadError(Problem("", "body", f"invalid JSON: {e}", kind="format")) from None
+        check_tree(data, len(body) + 1)
+        data = without_surrogates(data)
     else:
         raise PayloadError(Problem("", "Content-Type", f"cannot read a {ctype or 'body without a type'}: send "
                                    "application/json or application/yaml (rows or model-index), text/turtle or "
