@@ -626,3 +626,22 @@ def test_regression_yaml_keys_that_are_not_strings_name_the_field(store):
     status, answer = submit(SubmissionService(store), body.encode(), "application/yaml")
     assert status == 422 and (answer["violations"][0]["pointer"], answer["violations"][0]["field"]) == (
         "/rows/0/metrics/1", "metrics")
+
+
+def test_regression_search_finds_an_accepted_model(store):
+    """An accept hard-linked the previous generation's search index into the new one: the server found it
+    there and reused it, so the accepted model (and paper) could not be found, and the home page's counts
+    stayed the old ones."""
+    from pwc_kg.serve.search import open_index
+
+    gen = StoreDir(store).current()
+    open_index(ox.Store.read_only(str(gen / "db")), gen)  # a server has indexed the current generation
+    svc = SubmissionService(store)
+    _, answer = submit(svc, rows("Findable Model", "73.5"))
+    svc.accept(answer["id"], "mo")
+    gen = StoreDir(store).current()
+    index, _ = open_index(ox.Store.read_only(str(gen / "db")), gen)
+    hits, _ = index.search("Findable")
+    assert sorted((h.kind, h.label) for h in hits) == [("Model", "Findable Model"), ("Paper", "Findable Model: a paper")]
+    assert index.counts()["EvaluationResult"] == len(list(pwc_kg.open_store(store).store.query(
+        f"SELECT DISTINCT ?r WHERE {{ ?r a <{PWC.EvaluationResult}> }}", use_default_graph_as_union=True)))

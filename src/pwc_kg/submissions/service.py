@@ -38,6 +38,7 @@ from ..iri import DEFAULT_BASE, Minter, slug
 from ..ntriples import iri, lit, typed
 from ..queries.resolve import base_iri
 from ..queries.run import EmbeddedBackend
+from ..serve.search import FILE_NAME as SEARCH_INDEX
 from ..store import StoreDir
 from ..store.state import DERIVED_FILE, link_or_copy
 from ..vocab import PROV, PWC, RDF, XSD
@@ -257,6 +258,8 @@ class SubmissionService:
             before = dict(meta)
             try:
                 for f in current.iterdir():  # the build's state, reports and rejects go along (hard links)
+                    if f.name.startswith(SEARCH_INDEX):
+                        continue  # not the search index: the server indexes the new generation
                     if f.is_file() and f.name not in (DERIVED_FILE, GENERATION_LIST, "build.json"):
                         link_or_copy(f, gen / f.name)
                     elif f.is_dir() and f.name == "state":
