@@ -645,3 +645,15 @@ def test_regression_search_finds_an_accepted_model(store):
     assert sorted((h.kind, h.label) for h in hits) == [("Model", "Findable Model"), ("Paper", "Findable Model: a paper")]
     assert index.counts()["EvaluationResult"] == len(list(pwc_kg.open_store(store).store.query(
         f"SELECT DISTINCT ?r WHERE {{ ?r a <{PWC.EvaluationResult}> }}", use_default_graph_as_union=True)))
+
+
+def test_regression_a_csrf_field_that_is_not_ascii_gets_403_not_500(served):
+    """hmac.compare_digest refuses str with non-ASCII characters: a moderation form with such a csrf field
+    raised TypeError, 500."""
+    server, sub, mod, store = served
+    sid = json.loads(post(server.url + "api/submissions", rows("Csrf Model", "70.9"), sub)[2])["id"]
+    basic = {"Authorization": "Basic " + base64.b64encode(f"x:{mod}".encode()).decode()}
+    status, _, body = fetch(server.url + f"submissions/{sid}/accept", data=urllib.parse.urlencode({"csrf": "é"}).encode(),
+                            ctype="application/x-www-form-urlencoded", headers=basic)
+    assert status == 403 and b"CSRF" in body
+    assert SubmissionService(store).show(sid)["status"] == "pending"

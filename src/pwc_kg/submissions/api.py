@@ -198,7 +198,7 @@ class Submissions:
             if len(parts) == 2 and parts[1] in ("accept", "reject") and req.method == "POST":
                 form = req.form(self.config.max_body)
                 sent = (form.get("csrf") or [""])[0]
-                if not hmac.compare_digest(sent, self.csrf(token, sid, parts[1])):
+                if not hmac.compare_digest(sent.encode(), self.csrf(token, sid, parts[1]).encode()):
                     raise HTTPError(403, "the form is stale or was not sent from the moderation page (CSRF check)")
                 try:
                     if parts[1] == "accept":
