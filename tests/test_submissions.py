@@ -657,3 +657,16 @@ def test_regression_a_csrf_field_that_is_not_ascii_gets_403_not_500(served):
                             ctype="application/x-www-form-urlencoded", headers=basic)
     assert status == 403 and b"CSRF" in body
     assert SubmissionService(store).show(sid)["status"] == "pending"
+
+
+def test_regression_references_in_rows_point_into_the_payload_as_sent(store):
+    """A model, paper or metric named by an IRI the graph does not have was reported at the pointer of the
+    archive record the rows are wrapped in (/0/datasets/0/sota/rows/0/model), not at /rows/0/model."""
+    payload = {"task": TASK, "dataset": DATASET, "rows": [
+        {"model": BASE + "model/nope", "metrics": {"Accuracy": "70.9"}},
+        {"model_name": "M", "paper": BASE + "paper/nope", "metrics": {BASE + "metric/nope": "70.9"}}]}
+    status, answer = submit(SubmissionService(store), json.dumps(payload).encode())
+    assert status == 422
+    found = {(v["pointer"], v["field"]) for v in answer["violations"] if v["kind"] == "reference"}
+    assert found == {("/rows/0/model", "model"), ("/rows/1/paper", "paper"),
+                     ("/rows/1/metrics/" + BASE.replace("/", "~1") + "metric~1nope", "metrics")}

@@ -593,6 +593,9 @@ def map_payload(shape: str, data: object, store: ox.Store, mint: Minter, sid: st
         else:
             records, translate = _model_index_records(data, resolver)
             kind = MODEL_CARDS
+        for problem in resolver.problems:  # named while the records were put as the archive has them
+            problem.pointer = translate(problem.pointer)
+        resolver.pointers = {node: translate(at) for node, at in resolver.pointers.items()}
         triples, rejects = _map_with(kind, records, resolver, mint, graph, f"submission/{sid}")
         for r in rejects:
             at = translate(r["record"])
