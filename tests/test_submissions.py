@@ -670,3 +670,20 @@ def test_regression_references_in_rows_point_into_the_payload_as_sent(store):
     found = {(v["pointer"], v["field"]) for v in answer["violations"] if v["kind"] == "reference"}
     assert found == {("/rows/0/model", "model"), ("/rows/1/paper", "paper"),
                      ("/rows/1/metrics/" + BASE.replace("/", "~1") + "metric~1nope", "metrics")}
+
+
+@pytest.mark.parametrize("body, ctype, pointer, field", [
+    (json.dumps({"id": "org/no-results", "model-index": {"name": "no-results"}}), "application/json", "/model-index",
+     "model-index"),
+    (json.dumps({"id": "org/no-results", "model-index": [{"name": "no-results"}]}), "application/json", "/model-index",
+     "model-index"),
+    (json.dumps([{"task": "A Task Nobody Had", "datasets": []}]), "application/json", "", "rows"),
+    (f'<{BASE}model/only-a-model> a <{PWC.Model}> ; <{PWC.name}> "Only A Model" .', "text/turtle", "", "turtle"),
+])
+def test_regression_a_submission_without_a_result_is_refused(store, body, ctype, pointer, field):
+    """The check for "no result" looked for no triples: a model-index block whose model-index was no list (or
+    had no results), a task record without datasets, Turtle describing only a model all passed (202) and,
+    accepted, added entities and no result."""
+    status, answer = submit(SubmissionService(store), body.encode(), ctype)
+    assert status == 422 and [(v["pointer"], v["field"]) for v in answer["violations"]] == [(pointer, field)]
+    assert "no result" in answer["violations"][0]["message"]

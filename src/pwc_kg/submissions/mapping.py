@@ -610,11 +610,22 @@ def map_payload(shape: str, data: object, store: ox.Store, mint: Minter, sid: st
     mapped.problems[:0] = resolver.problems
     for iri, at in resolver.pointers.items():
         mapped.pointers.setdefault(iri, at)
-    if not mapped.triples and not mapped.problems:
-        mapped.problems.append(Problem("", "body", "the submission holds no result"))
     _check_new(mapped, resolver)
+    if not mapped.problems and not mapped.results():
+        mapped.problems.append(_no_result(shape, data))
     mapped.triples = [t for t in mapped.triples if not _restated(t, resolver)]
     return mapped
+
+
+def _no_result(shape: str, data: object) -> Problem:
+    """A submission is a result set: one that holds none (a model-index block without results, Turtle that
+    only describes a model) is refused."""
+    if shape == RDF_SHAPE:
+        return Problem("", "turtle" if data[0] == "turtle" else "json-ld", "the submission holds no result "
+                       f"(no <{PWC.EvaluationResult}> with a pwc:value)")
+    field_ = MODEL_INDEX if shape == MODEL_INDEX else "rows"
+    at = "/" + field_ if isinstance(data, dict) and field_ in data else ""
+    return Problem(at, field_, "the submission holds no result")
 
 
 def _restated(t: ox.Triple, resolver: Resolver) -> bool:
