@@ -687,3 +687,52 @@ def test_regression_a_submission_without_a_result_is_refused(store, body, ctype,
     status, answer = submit(SubmissionService(store), body.encode(), ctype)
     assert status == 422 and [(v["pointer"], v["field"]) for v in answer["violations"]] == [(pointer, field)]
     assert "no result" in answer["violations"][0]["message"]
+
+
+def _accept_killed_at_publishing(store: Path, sid: str, published: bool) -> None:
+    """Accept in a process of its own that dies (os._exit) just before or just after publishing."""
+    import subprocess
+    import sys
+
+    script = f"""
+import os, sys
+from pwc_kg.store import StoreDir
+from pwc_kg.submissions import SubmissionService
+publish = StoreDir.publish
+def dies(self, gen):
+    if {published!r}:
+        publish(self, gen)
+    os._exit(9)
+StoreDir.publish = dies
+SubmissionService(sys.argv[1]).accept(sys.argv[2], "mo")
+"""
+    done = subprocess.run([sys.executable, "-c", script, str(store), sid], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 9, done.stderr[-2000:]
+
+
+def test_regression_an_accept_killed_after_publishing_is_recorded(store):
+    """An accept published its generation and only then wrote the submission's status: killed in between,
+    the result was in the store while the submission stayed pending; accepting it again said "already in
+    the graph" (422), and the next build took the pending submission's result out of the store."""
+    svc = SubmissionService(store)
+    _, answer = submit(svc, rows("Interrupted Model", "73.7"))
+    _accept_killed_at_publishing(store, answer["id"], published=True)
+    assert svc.show(answer["id"])["status"] == "accepted" and "Interrupted Model" in models(store)
+    with pytest.raises(SubmissionError) as e:
+        svc.accept(answer["id"], "mo")
+    assert e.value.status == 409
+    pwc_kg.build([str(LAMINI)], store, full=True)
+    assert "Interrupted Model" in models(store)
+
+
+def test_regression_an_accept_killed_before_publishing_can_be_done_again(store):
+    """The other side of recording before publishing: killed in between, the submission is accepted but not in
+    the store; accepting it again finishes the job."""
+    svc = SubmissionService(store)
+    _, answer = submit(svc, rows("Interrupted Model", "73.7"))
+    _accept_killed_at_publishing(store, answer["id"], published=False)
+    assert "Interrupted Model" not in models(store)
+    assert svc.accept(answer["id"], "mo")["status"] == "accepted" and "Interrupted Model" in models(store)
+    with pytest.raises(SubmissionError) as e:
+        svc.accept(answer["id"], "mo")
+    assert e.value.status == 409

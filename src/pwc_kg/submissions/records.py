@@ -126,6 +126,9 @@ class Submissions:
     def save_report(self, sid: str, report: dict) -> None:
         write_json(self.folder(sid) / "report.json", report)
 
+    def save_meta(self, sid: str, meta: dict) -> None:
+        write_json(self.folder(sid) / "meta.json", meta)
+
     def save_mapped(self, sid: str, mapped: str) -> None:
         write_atomic(self.folder(sid) / "mapped.nq", mapped.encode("utf-8"))
 

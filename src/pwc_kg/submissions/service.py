@@ -248,14 +248,14 @@ class SubmissionService:
         self.submissions.meta(sid)  # an unknown id fails before waiting for the lock
         started = time.perf_counter()
         with self.store_lock(wait), self.submissions.locked(sid) as meta:
-            if meta["status"] != PENDING:
+            if meta["status"] != PENDING and not (meta["status"] == ACCEPTED and not self.in_store(sid)):
                 raise SubmissionError(f"submission {sid} is {meta['status']}, not pending", 409)
             sd = self.store_dir
             sd.clean_abandoned()
             current = sd.require_current()
             payload = self.submissions.payload(sid)
             gen = sd.new_generation(copy_of=current)
-            before = dict(meta)
+            before, recorded = dict(meta), False
             try:
                 for f in current.iterdir():  # the build's state, reports and rejects go along (hard links)
                     if f.name.startswith(SEARCH_INDEX):
@@ -273,7 +273,8 @@ class SubmissionService:
                     report = report_of(checked)
                     self.submissions.save_report(sid, report)
                     raise SubmissionError(f"submission {sid} no longer passes against the current graph "
-                                          f"({len(checked.problems)} violations); it stays pending", 422, report)
+                                          f"({len(checked.problems)} violations); it stays {meta['status']}", 422,
+                                          report)
                 meta["flags"] = compute_flags(checked.mapped, store, mint, self.sota_margin)
                 meta.update(accepted_by=moderator, accepted_at=now())
                 insert(store, checked.mapped, prov_triples(checked.mapped, mint, meta, payload))
@@ -293,14 +294,28 @@ class SubmissionService:
                             derived_change={"removed": change.removed, "added": change.added,
                                             "leaderboards": len(change.pairs)})
                 self.submissions.save_report(sid, report_of(checked))
+                # Recorded, then published: killed in between, the submission is accepted but not in the store,
+                # and accepting it again finishes the job (the other way round, the store would show a
+                # pending submission's result, and accepting it again would find it "already in the graph").
+                self.submissions.save_meta(sid, meta)
+                recorded = True
                 sd.publish(gen)
             except BaseException:
+                if (sd.current() or Path()).name == gen.name:
+                    raise  # published all the same: what is recorded is true
                 meta.clear()
                 meta.update(before)
+                if recorded:
+                    self.submissions.save_meta(sid, before)
                 gc.collect()
                 sd.discard(gen)
                 raise
             return dict(meta)
+
+    def in_store(self, sid: str) -> bool:
+        """Whether the current generation holds the submission's graph."""
+        _, store = self.current_store()
+        return store.contains_named_graph(ox.NamedNode(Minter(store_base(store)).graph(f"submission/{sid}")))
 
 
 def derivation_graphs(store: ox.Store, mint: Minter) -> list[str]:
