@@ -736,3 +736,18 @@ def test_regression_an_accept_killed_before_publishing_can_be_done_again(store):
     with pytest.raises(SubmissionError) as e:
         svc.accept(answer["id"], "mo")
     assert e.value.status == 409
+
+
+def test_regression_api_errors_are_json(served):
+    """The API answered 409, 422 and 503 as JSON but 401, 403, 404 and 405 as plain text: a client reading the
+    body of an error as JSON failed on those."""
+    server, sub, mod, store = served
+    url = server.url + "api/submissions"
+    answers = [post(url, rows("A"), None), fetch(url, headers={"Authorization": f"Bearer {sub}"}),
+               fetch(url + "/20990101T000000Z-00000000", headers={"Authorization": f"Bearer {mod}"}),
+               fetch(url + "/20990101T000000Z-00000000/accept", headers={"Authorization": f"Bearer {mod}"}),
+               post(url + "/20990101T000000Z-00000000/reject", b"{nope", mod)]
+    assert [a[0] for a in answers] == [401, 403, 404, 405, 404]
+    for status, headers, body in answers:
+        assert headers["content-type"].startswith("application/json") and json.loads(body)["error"]
+    assert answers[0][1]["www-authenticate"].startswith("Bearer") and answers[3][1]["allow"] == "POST"

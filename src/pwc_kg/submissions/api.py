@@ -59,6 +59,14 @@ class Submissions:
         return self.tokens.any_active()
 
     def __call__(self, req: Request) -> Response:
+        if req.path.startswith("/api/"):
+            try:
+                return self.route(req)
+            except HTTPError as e:  # the API answers JSON, its errors too
+                return _json(e.status, {"error": e.message}, e.headers)
+        return self.route(req)
+
+    def route(self, req: Request) -> Response:
         if not self.on():
             raise HTTPError(404, "the submissions API is off: no API token is configured "
                                  "(the operator turns it on with 'pwc-kg tokens add NAME')")
@@ -133,6 +141,7 @@ class Submissions:
                 if req.method != "POST":
                     raise HTTPError(405, f"{parts[1]} takes POST", [("Allow", "POST")])
                 self._moderator(token)
+                self.service.submissions.folder(sid)  # an unknown id: 404, whatever the body says
                 if parts[1] == "accept":
                     return _json(200, self.service.accept(sid, token.name))
                 return _json(200, self.service.reject(sid, token.name, self._reason(req)))
