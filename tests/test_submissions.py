@@ -751,3 +751,14 @@ def test_regression_api_errors_are_json(served):
     for status, headers, body in answers:
         assert headers["content-type"].startswith("application/json") and json.loads(body)["error"]
     assert answers[0][1]["www-authenticate"].startswith("Bearer") and answers[3][1]["allow"] == "POST"
+
+
+def test_regression_the_form_keeps_every_metric_of_the_benchmark():
+    """The form's payload kept the first 8 metric/value pairs and dropped the rest without a word, while the
+    benchmark page shows a field for each of the benchmark's metrics (and one more)."""
+    from pwc_kg.submissions.api import form_payload
+
+    names = [f"R@{i}" for i in range(1, 12)]
+    fields = {"benchmark": [PIQA], "model": ["Form Model"], "metric": names, "value": [str(i) for i in range(1, 12)],
+              "token": ["pwckg_x"]}
+    assert form_payload(fields)["rows"][0]["metrics"] == {n: str(i) for i, n in enumerate(names, 1)}

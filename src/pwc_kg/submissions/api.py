@@ -32,7 +32,6 @@ from .service import SubmissionError, SubmissionService
 from .tokens import Token, TokenStore
 
 SECRET_FILE = ".submissions-secret"
-FORM_METRICS = 8  # metric/value pairs the form may carry
 
 
 def _json(status: int, data: object, headers: list | None = None) -> Response:
@@ -252,7 +251,7 @@ def form_payload(fields: dict[str, list[str]]) -> dict:
 
     metrics: dict[str, str] = {}
     names, values = fields.get("metric") or [], fields.get("value") or []
-    for name, value in list(zip(names, values))[:FORM_METRICS]:
+    for name, value in zip(names, values):  # as many as the page shows (the body's size is bounded)
         if name.strip() and value.strip():
             metrics[name.strip()] = value.strip()
     row: dict = {"model_name": one("model"), "metrics": metrics}
