@@ -762,3 +762,34 @@ def test_regression_the_form_keeps_every_metric_of_the_benchmark():
     fields = {"benchmark": [PIQA], "model": ["Form Model"], "metric": names, "value": [str(i) for i in range(1, 12)],
               "token": ["pwckg_x"]}
     assert form_payload(fields)["rows"][0]["metrics"] == {n: str(i) for i, n in enumerate(names, 1)}
+
+
+def test_regression_the_csrf_secret_is_made_once_under_concurrency(tmp_path):
+    """The first moderation pages, loaded at once, each wrote the secret through the same temporary file:
+    some failed (FileNotFoundError, 500) and some signed their forms with a secret the server then
+    forgot (403 on submitting them)."""
+    from types import SimpleNamespace
+
+    from pwc_kg.submissions.api import Submissions
+
+    for trial in range(10):
+        store = tmp_path / str(trial)
+        store.mkdir()
+        shared = Submissions(SimpleNamespace(store=str(store), sota_margin=5.0))
+        routes = [shared] * 8 + [Submissions(SimpleNamespace(store=str(store), sota_margin=5.0)) for _ in range(8)]
+        barrier, secrets = threading.Barrier(len(routes)), []
+
+        def read(route) -> None:
+            barrier.wait()
+            try:
+                secrets.append(route.secret())
+            except OSError as e:
+                secrets.append(e)
+
+        threads = [threading.Thread(target=read, args=(r,)) for r in routes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        assert len(secrets) == len(routes) and {len(s) for s in secrets} == {32} and len(set(secrets)) == 1, secrets
+        assert [p.name for p in store.iterdir()] == [".submissions-secret"]

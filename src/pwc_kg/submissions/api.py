@@ -173,12 +173,18 @@ class Submissions:
     def secret(self) -> bytes:
         if self._secret is None:
             path = Path(self.config.store) / SECRET_FILE
-            if not path.is_file():
-                fd = os.open(path.with_name(f".{SECRET_FILE}.{os.getpid()}"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
-                             0o600)
-                with os.fdopen(fd, "wb") as f:
+            if not path.is_file():  # made complete under a name of its own, then linked: the first one made wins
+                tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(8)}")
+                with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as f:
                     f.write(secrets.token_bytes(32))
-                os.replace(path.with_name(f".{SECRET_FILE}.{os.getpid()}"), path)
+                    f.flush()
+                    os.fsync(f.fileno())
+                try:
+                    os.link(tmp, path)
+                except FileExistsError:
+                    pass
+                finally:
+                    tmp.unlink()
             self._secret = path.read_bytes()
         return self._secret
 
