@@ -793,3 +793,15 @@ def test_regression_the_csrf_secret_is_made_once_under_concurrency(tmp_path):
             t.join(30)
         assert len(secrets) == len(routes) and {len(s) for s in secrets} == {32} and len(set(secrets)) == 1, secrets
         assert [p.name for p in store.iterdir()] == [".submissions-secret"]
+
+
+def test_regression_an_accept_after_a_base_change_records_the_iris_it_minted(store):
+    """A submission pending while the store was rebuilt under another base IRI was accepted under the new
+    base, but its record kept the IRI and graph of the old one (the answer named IRIs the store lacks)."""
+    svc = SubmissionService(store)
+    _, answer = submit(svc, rows("Rebased Model", "73.2"))
+    pwc_kg.build([str(LAMINI)], store, base_iri="https://kg.example.org/")
+    meta = svc.accept(answer["id"], "mo")
+    assert meta["iri"] == "https://kg.example.org/submission/" + answer["id"]
+    assert meta["base_iri"] == "https://kg.example.org/"
+    assert ox.NamedNode(meta["graph"]) in set(pwc_kg.open_store(store).store.named_graphs())

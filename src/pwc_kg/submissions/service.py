@@ -276,7 +276,8 @@ class SubmissionService:
                                           f"({len(checked.problems)} violations); it stays {meta['status']}", 422,
                                           report)
                 meta["flags"] = compute_flags(checked.mapped, store, mint, self.sota_margin)
-                meta.update(accepted_by=moderator, accepted_at=now())
+                meta.update(accepted_by=moderator, accepted_at=now(), iri=mint.base + f"submission/{sid}",
+                            graph=checked.mapped.graph, base_iri=mint.base)  # the store may have a new base
                 insert(store, checked.mapped, prov_triples(checked.mapped, mint, meta, payload))
                 benchmarks, metrics, pairs = partial.touched(checked.mapped.triples)
                 graphs = derivation_graphs(store, mint)
