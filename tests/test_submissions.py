@@ -805,3 +805,16 @@ def test_regression_an_accept_after_a_base_change_records_the_iris_it_minted(sto
     assert meta["iri"] == "https://kg.example.org/submission/" + answer["id"]
     assert meta["base_iri"] == "https://kg.example.org/"
     assert ox.NamedNode(meta["graph"]) in set(pwc_kg.open_store(store).store.named_graphs())
+
+
+def test_regression_revoking_the_last_token_gives_401_not_404(store):
+    """The API was on only while an active token existed: once the last one was revoked, that revoked token got
+    404 ("off") instead of the 401 the issue asks of a revoked token. Now it stays on once a token was made."""
+    tokens = TokenStore(store)
+    token = tokens.add("solo")
+    tokens.revoke("solo")
+    with BackgroundServer(ServeConfig(store=str(store), port=0, workers=1)) as server:
+        status, _, body = post(server.url + "api/submissions", rows("After revoke"), token)
+        assert status == 401, body
+        status, _, body = fetch(server.url + "benchmark/c838af8bd62dfaf8", accept="text/html")
+        assert status == 200 and b"Submit a result" not in body  # nobody can submit: no form

@@ -8,7 +8,7 @@ JSON API (``Authorization: Bearer TOKEN``):
   ``POST /api/submissions/{id}/accept``, ``POST /api/submissions/{id}/reject`` (JSON or form
   body with ``reason``): moderator tokens (a submitter may read its own submissions).
 
-No token, a wrong or a revoked one: 401. Without any active token the API is off (404).
+No token, a wrong or a revoked one: 401. Without any token ever made (no `STORE/tokens.json` entry) the API is off (404).
 
 Pages: ``/submissions`` and ``/submissions/{id}`` (HTTP Basic, the password being a moderator
 token; their accept and reject forms carry an HMAC of the token, the action and the submission
@@ -55,7 +55,7 @@ class Submissions:
             ("/api/submissions/", "/submissions/"))
 
     def on(self) -> bool:
-        return self.tokens.any_active()
+        return self.tokens.configured()
 
     def __call__(self, req: Request) -> Response:
         if req.path.startswith("/api/"):

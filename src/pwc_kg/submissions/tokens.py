@@ -95,8 +95,13 @@ class TokenStore:
     def list(self) -> list[Token]:
         return self._read()
 
+    def configured(self) -> bool:
+        """Whether the API is on: a token was ever made here. Revoking every token keeps it on, so that a
+        revoked token gets 401 (refused) rather than 404 (off)."""
+        return bool(self._read())
+
     def any_active(self) -> bool:
-        """Whether the API is on: at least one token that is not revoked."""
+        """Whether anyone can submit now: at least one token that is not revoked (the pages' forms show then)."""
         return any(t.active for t in self._read())
 
     def add(self, name: str, moderator: bool = False) -> str:
