@@ -19,18 +19,17 @@ Leaderboards of a metric whose direction is unknown are not ranked: no SOTA is c
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import IO
 
 import pyoxigraph as ox
 
-from ..iri import Minter, metric_key, short_hash
+from ..iri import Minter, short_hash
 from ..ntriples import boolean, date, decimal, integer, iri, lit
 from ..values import canonical_decimal
 from ..vocab import PWC, RDF, SKOS
 from . import directions
+from .inputs import READS, READS_TYPES, Inputs, Row, from_store
 
 
 @dataclass
@@ -42,23 +41,9 @@ class DerivedStats:
     triples: int = 0
 
 
-@dataclass(frozen=True)
-class Row:
-    result: str
-    value: Decimal
-    day: str | None
-    extra: bool
-
-
-# The triples the derivation reads (keep in step with the queries below; a test derives from these
-# triples alone and compares): an incremental build whose changes touch none of them keeps the derived graph.
-READS = frozenset({PWC.name, PWC.metric, PWC.metricName, PWC.task, PWC.datasetName, PWC.hasMetric, PWC.benchmark,
-                   PWC.value, PWC.usesExtraTrainingData, PWC.resultDate, PWC.reportedIn, PWC.title})
-READS_TYPES = frozenset({PWC.Metric})  # of rdf:type triples, those with these classes
-
-
 def reads(predicate: str, obj: str | None = None) -> bool:
-    """Whether the derivation reads triples with this predicate (and, for rdf:type, this class).
+    """Whether the derivation reads triples with this predicate (and, for rdf:type, this class): an
+    incremental build whose changes touch none of them keeps the derived graph (derive/inputs.py).
 
     >>> reads(PWC.title), reads(PWC.description), reads(RDF.type, PWC.Metric), reads(RDF.type, PWC.Method)
     (True, False, True, False)
@@ -66,73 +51,10 @@ def reads(predicate: str, obj: str | None = None) -> bool:
     return predicate in READS or (predicate == RDF.type and obj in READS_TYPES)
 
 
-class _Graphs:
-    """The graphs the derivation reads: the union of the given ones (the sources'), or of all."""
-
-    def __init__(self, store: ox.Store, graphs: list[str] | None):
-        self.store = store
-        self.graphs = None if graphs is None else [ox.NamedNode(g) for g in graphs]
-
-    def select(self, query: str):
-        """A query over the union of the graphs."""
-        if self.graphs is None:
-            return self.store.query(query, use_default_graph_as_union=True)
-        return self.store.query(query, default_graph=self.graphs)
-
-    def per_graph(self, query: str):
-        """A query that names its graphs (``GRAPH ?g``), over the graphs only."""
-        return self.store.query(query, named_graphs=self.graphs)
-
-
-def metric_directions(store: ox.Store | _Graphs) -> dict[str, tuple[bool | None, str, str]]:
-    """metric IRI → (higher is better, how decided, preferred label)."""
-    store = store if isinstance(store, _Graphs) else _Graphs(store, None)
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for row in store.select(f"SELECT DISTINCT ?m ?n WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n }}"):
-        spellings[row["m"].value][row["n"].value] += 0
-    q = (f"SELECT ?m ?n (COUNT(DISTINCT ?r) AS ?uses) WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.metricName}> ?n }} "
-         "GROUP BY ?m ?n")
-    for row in store.select(q):
-        spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
-    out = {}
-    for m, counts in spellings.items():
-        names = sorted(counts, key=lambda n: (-counts[n], n))  # most used spelling first, then by name
-        higher, how = directions.decide(names)
-        out[m] = (higher, how, names[0])
-    return out
-
-
-def _benchmark_overrides(store: _Graphs) -> dict[tuple[str, str], bool]:
-    wanted = directions.overrides()
-    if not wanted:
-        return {}
-    out = {}
-    q = (f"SELECT ?b ?m ?tn ?dn ?mn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.datasetName}> ?dn ; <{PWC.hasMetric}> ?m . "
-         f"?t <{PWC.name}> ?tn . ?m <{PWC.name}> ?mn }}")
-    for row in store.select(q):
-        key = (metric_key(row["tn"].value), metric_key(row["dn"].value), metric_key(row["mn"].value))
-        if key in wanted:
-            out[(row["b"].value, row["m"].value)] = wanted[key]
-    return out
-
-
-def _results(store: _Graphs) -> dict[tuple[str, str], list[Row]]:
-    groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
-    # pwc:benchmark is said of results only (leaderboards use pwc:onBenchmark): no type test needed.
-    # Per named graph rather than over their union: a third faster; a result in two graphs is kept once.
-    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ GRAPH ?g {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; "
-         f"<{PWC.value}> ?v ; <{PWC.usesExtraTrainingData}> ?x OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }} }}")
-    for row in store.per_graph(q):
-        r = row["r"].value
-        d = row["d"]
-        groups[(row["b"].value, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
-                                                          row["x"].value == "true")
-    return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
-
-
 def rank(rows: list[Row], higher: bool) -> list[tuple[int, Row]]:
     """Competition ranking (1, 1, 3) in the metric's direction; ties in value share a rank.
 
+    >>> from decimal import Decimal
     >>> rs = [Row("a", Decimal(1), None, False), Row("b", Decimal(3), None, False), Row("c", Decimal(3), None, False)]
     >>> [(n, r.result) for n, r in rank(rs, True)]
     [(1, 'b'), (1, 'c'), (3, 'a')]
@@ -168,9 +90,13 @@ def derive(store: ox.Store, mint: Minter, out: IO[str], graphs: list[str] | None
     A build names the source graphs (and the ontology): a previous derived graph still in the
     store, or the provenance graph, must not count.
     """
+    return write_derived(from_store(store, graphs), mint, out)
+
+
+def write_derived(inputs: Inputs, mint: Minter, out: IO[str]) -> DerivedStats:
+    """Write the derived graph's N-Triples to ``out`` from what the derivation read; returns what it holds."""
     g = " .\n"
     stats = DerivedStats()
-    store = _Graphs(store, graphs)
     lines: list[str] = []
 
     def add(s: str, p: str, o: str) -> None:
@@ -180,20 +106,18 @@ def derive(store: ox.Store, mint: Minter, out: IO[str], graphs: list[str] | None
             stats.triples += len(lines)
             lines.clear()
 
-    metrics = metric_directions(store)
+    metrics = inputs.directions()
     for m, (higher, how, label) in sorted(metrics.items()):
         stats.metrics[how] = stats.metrics.get(how, 0) + 1
         metric_lines(add, m, higher, how, label)
-    shown: set[str] = set()  # the results whose paper title is copied here
-    override = _benchmark_overrides(store)
+    override = inputs.overrides
     for (b, m), higher in sorted(override.items()):
         override_lines(add, mint, b, m, higher)
-    for (b, m), rows in sorted(_results(store).items()):
-        shown.update(r.result for r in rows)
+    for (b, m), rows in sorted(inputs.results.items()):
         board_lines(add, mint, b, m, rows, *board_direction(metrics, override, b, m), stats)
     # Oxigraph evaluates an OPTIONAL of two patterns over the whole store: copy each result's paper
     # title next to it, so that SOTA, leaderboard and history need one-pattern OPTIONALs only.
-    for result, title in _titles(store, sorted(shown)):
+    for result, title in inputs.titles:
         add(result, PWC.paperTitle, lit(title))
     out.write("".join(lines))
     stats.triples += len(lines)
@@ -275,26 +199,3 @@ def board_lines(add, mint: Minter, b: str, m: str, rows: list[Row], higher: bool
                 add(rec, PWC.previousRecord, iri(beaten.result))
                 add(rec, PWC.previousValue, decimal(canonical_decimal(beaten.value)))
                 add(rec, PWC.improvement, decimal(canonical_decimal(abs(row.value - beaten.value))))
-
-
-def _smallest(store: _Graphs, predicate: str, subjects: set[str]) -> dict[str, str]:
-    """subject → its smallest value of ``predicate``, for the given subjects, from one scan of all graphs."""
-    out: dict[str, str] = {}
-    for row in store.per_graph(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }}"):
-        subject, value = row["s"].value, row["o"].value
-        if subject in subjects and (subject not in out or value < out[subject]):
-            out[subject] = value
-    return out
-
-
-def _titles(store: _Graphs, results: list[str]):
-    """(result, the smallest title of its paper) for the results that have a paper with a title.
-
-    Two scans (results' papers, papers' titles) joined here: ten times cheaper at full scale than
-    asking for the titles of a few thousand results at a time.
-    """
-    paper_of = _smallest(store, PWC.reportedIn, set(results))
-    title_of = _smallest(store, PWC.title, set(paper_of.values()))
-    for r in sorted(paper_of):
-        if paper_of[r] in title_of:
-            yield r, title_of[paper_of[r]]

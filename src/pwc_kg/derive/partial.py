@@ -28,8 +28,9 @@ from ..ntriples import lit
 from ..queries.binding import bind_values
 from ..vocab import PWC, RDF
 from . import directions
-from .leaderboards import (DerivedStats, Row, _Graphs, board_direction, board_lines, leaderboard_iri,
-                           metric_lines, override_lines)
+from .inputs import Graphs, Row, decide
+from .leaderboards import (DerivedStats, board_direction, board_lines, leaderboard_iri, metric_lines,
+                           override_lines)
 
 
 @dataclass
@@ -44,8 +45,8 @@ def _nodes(values) -> list[ox.NamedNode]:
     return [ox.NamedNode(v) for v in sorted(values)]
 
 
-def metric_directions_of(graphs: _Graphs, metrics: set[str]) -> dict[str, tuple[bool | None, str, str]]:
-    """``leaderboards.metric_directions`` for a few metrics (the same rule: most used spelling first)."""
+def metric_directions_of(graphs: Graphs, metrics: set[str]) -> dict[str, tuple[bool | None, str, str]]:
+    """The directions of a few metrics, as the full derivation decides them (``inputs.decide``)."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     if not metrics:
         return {}
@@ -56,15 +57,10 @@ def metric_directions_of(graphs: _Graphs, metrics: set[str]) -> dict[str, tuple[
          "GROUP BY ?m ?n")
     for row in graphs.select(bind_values(q, {"m": _nodes(metrics)})):
         spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
-    out = {}
-    for m, counts in spellings.items():
-        names = sorted(counts, key=lambda n: (-counts[n], n))
-        higher, how = directions.decide(names)
-        out[m] = (higher, how, names[0])
-    return out
+    return {m: decide(counts) for m, counts in spellings.items()}
 
 
-def _overrides_of(graphs: _Graphs, benchmarks: set[str]) -> dict[tuple[str, str], bool]:
+def _overrides_of(graphs: Graphs, benchmarks: set[str]) -> dict[tuple[str, str], bool]:
     wanted = directions.overrides()
     if not wanted or not benchmarks:
         return {}
@@ -78,7 +74,7 @@ def _overrides_of(graphs: _Graphs, benchmarks: set[str]) -> dict[tuple[str, str]
     return out
 
 
-def _rows_of(graphs: _Graphs, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[Row]]:
+def _rows_of(graphs: Graphs, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[Row]]:
     groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
     q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; <{PWC.value}> ?v ; "
          f"<{PWC.usesExtraTrainingData}> ?x OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }}")
@@ -91,7 +87,7 @@ def _rows_of(graphs: _Graphs, pairs: set[tuple[str, str]]) -> dict[tuple[str, st
     return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
 
 
-def _titles_of(graphs: _Graphs, results: list[str]) -> list[tuple[str, str]]:
+def _titles_of(graphs: Graphs, results: list[str]) -> list[tuple[str, str]]:
     """(result, the smallest title of its smallest paper), as ``leaderboards._titles`` gives them."""
     if not results:
         return []
@@ -133,7 +129,7 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
     ``graphs`` are the graphs a full derivation would read (sources, ontology, accepted submissions).
     """
     derived = ox.NamedNode(mint.graph("derived"))
-    g = _Graphs(store, graphs)
+    g = Graphs(store, graphs)
     change = PartialChange()
     delta = change.stats_delta
     old_quads: set[ox.Quad] = set()

@@ -1,0 +1,330 @@
+"""What the derivation reads, read either from a store or from the triples as the mapping wrote them.
+
+The derived graph is a function of a few kinds of triples (``READS``): results' benchmark, metric,
+value, date, extra-data flag and paper; metrics' spellings; benchmarks' task, dataset name and
+metric columns; papers' titles. :class:`Inputs` holds exactly what the derivation needs of them,
+and two readers fill it the same way:
+
+- :func:`from_store`, SPARQL over the named graphs of a built store (incremental builds, where
+  most graphs were not mapped again; and any store);
+- :class:`Tap`, the same triples caught as the mapping writes them (full builds): reading the
+  finished store costs a decode per literal and IRI, about as much as the whole derivation,
+  while the lines are at hand anyway.
+
+Both follow SPARQL's semantics: a result's benchmark, metric, value and extra-data flag joined
+within one named graph, everything else over their union, values compared as RDF compares
+them (``"90.10"`` and ``"90.1"`` are one decimal). A test builds stores both ways and compares.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+
+from ..iri import metric_key
+from ..vocab import PWC, RDF
+from . import directions
+
+
+@dataclass(frozen=True)
+class Row:
+    result: str
+    value: Decimal
+    day: str | None
+    extra: bool
+
+
+# The triples the derivation reads (an incremental build whose changes touch none of them keeps
+# the derived graph; the tap keeps these lines).
+READS = frozenset({PWC.name, PWC.metric, PWC.metricName, PWC.task, PWC.datasetName, PWC.hasMetric, PWC.benchmark,
+                   PWC.value, PWC.usesExtraTrainingData, PWC.resultDate, PWC.reportedIn, PWC.title})
+READS_TYPES = frozenset({PWC.Metric})  # of rdf:type triples, those with these classes
+# Read in a second pass, once the first tells which subjects count (of 600k titles and 450k names
+# only those of the results' papers, the metrics and the benchmarks' tasks are kept).
+LATE = frozenset({PWC.name, PWC.title})
+
+
+@dataclass
+class Inputs:
+    spellings: dict[str, Counter] = field(default_factory=dict)  # metric → spelling → results using it
+    overrides: dict[tuple[str, str], bool] = field(default_factory=dict)  # (benchmark, metric) → higher is better
+    results: dict[tuple[str, str], list[Row]] = field(default_factory=dict)  # (benchmark, metric) → rows by IRI
+    titles: list[tuple[str, str]] = field(default_factory=list)  # (result, its paper's title), by result
+
+    def directions(self) -> dict[str, tuple[bool | None, str, str]]:
+        """metric → (higher is better, how decided, preferred label: the most used spelling)."""
+        return {m: decide(counts) for m, counts in self.spellings.items()}
+
+
+def decide(counts: Counter) -> tuple[bool | None, str, str]:
+    names = sorted(counts, key=lambda n: (-counts[n], n))  # most used spelling first, then by name
+    higher, how = directions.decide(names)
+    return higher, how, names[0]
+
+
+def _true(lexical: str) -> bool:
+    return lexical in ("true", "1")
+
+
+# ---------------------------------------------------------------------------------------------- from a store
+
+class Graphs:
+    """The graphs the derivation reads in a store: the union of the given ones, or of all."""
+
+    def __init__(self, store: ox.Store, graphs: list[str] | None):
+        self.store = store
+        self.graphs = None if graphs is None else [ox.NamedNode(g) for g in graphs]
+
+    def select(self, query: str):
+        """A query over the union of the graphs."""
+        if self.graphs is None:
+            return self.store.query(query, use_default_graph_as_union=True)
+        return self.store.query(query, default_graph=self.graphs)
+
+    def per_graph(self, query: str):
+        """A query that names its graphs (``GRAPH ?g``), over the graphs only."""
+        return self.store.query(query, named_graphs=self.graphs)
+
+
+def from_store(store: ox.Store | Graphs, graphs: list[str] | None = None) -> Inputs:
+    g = store if isinstance(store, Graphs) else Graphs(store, graphs)
+    inputs = Inputs(spellings=_spellings(g), overrides=_overrides(g), results=_results(g))
+    shown = sorted({r.result for rows in inputs.results.values() for r in rows})
+    paper_of = _smallest(g, PWC.reportedIn, set(shown))
+    title_of = _smallest(g, PWC.title, set(paper_of.values()))
+    inputs.titles = [(r, title_of[paper_of[r]]) for r in sorted(paper_of) if paper_of[r] in title_of]
+    return inputs
+
+
+def _spellings(g: Graphs) -> dict[str, Counter]:
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for row in g.select(f"SELECT DISTINCT ?m ?n WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n }}"):
+        spellings[row["m"].value][row["n"].value] += 0
+    q = (f"SELECT ?m ?n (COUNT(DISTINCT ?r) AS ?uses) WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.metricName}> ?n }} "
+         "GROUP BY ?m ?n")
+    for row in g.select(q):
+        spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
+    return dict(spellings)
+
+
+def _overrides(g: Graphs) -> dict[tuple[str, str], bool]:
+    wanted = directions.overrides()
+    if not wanted:
+        return {}
+    out = {}
+    q = (f"SELECT ?b ?m ?tn ?dn ?mn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.datasetName}> ?dn ; <{PWC.hasMetric}> ?m . "
+         f"?t <{PWC.name}> ?tn . ?m <{PWC.name}> ?mn }}")
+    for row in g.select(q):
+        key = (metric_key(row["tn"].value), metric_key(row["dn"].value), metric_key(row["mn"].value))
+        if key in wanted:
+            out[(row["b"].value, row["m"].value)] = wanted[key]
+    return out
+
+
+def _results(g: Graphs) -> dict[tuple[str, str], list[Row]]:
+    groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
+    # pwc:benchmark is said of results only (leaderboards use pwc:onBenchmark): no type test needed.
+    # Per named graph rather than over their union: a third faster; a result in two graphs is kept once.
+    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ GRAPH ?g {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; "
+         f"<{PWC.value}> ?v ; <{PWC.usesExtraTrainingData}> ?x OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }} }}")
+    for row in g.per_graph(q):
+        r = row["r"].value
+        d = row["d"]
+        groups[(row["b"].value, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
+                                                          _true(row["x"].value))
+    return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
+
+
+def _smallest(g: Graphs, predicate: str, subjects: set[str]) -> dict[str, str]:
+    """subject → its smallest value of ``predicate``, for the given subjects, from one scan of all graphs.
+
+    Two scans (results' papers, papers' titles) joined here: ten times cheaper at full scale than
+    asking for the titles of a few thousand results at a time.
+    """
+    out: dict[str, str] = {}
+    for row in g.per_graph(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }}"):
+        subject, value = row["s"].value, row["o"].value
+        if subject in subjects and (subject not in out or value < out[subject]):
+            out[subject] = value
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- from the mapping
+
+_SLOTS = {PWC.benchmark: 0, PWC.metric: 1, PWC.value: 2, PWC.usesExtraTrainingData: 3, PWC.resultDate: 4}
+
+
+class Tap:
+    """The derivation's triples, caught as N-Quads lines while the mapping writes them.
+
+    ``GraphWriter`` shows every line whose predicate is in ``predicates`` to :meth:`see`; they go
+    to two files in ``folder`` (names and titles apart, read in a second pass). :meth:`inputs`
+    reads them back, with any other graph's quads given (the ontology, accepted submissions).
+
+    >>> import tempfile
+    >>> tap = Tap(Path(tempfile.mkdtemp()))
+    >>> g, r, b, m = "<https://x/g>", "https://x/r", "https://x/b", "https://x/m"
+    >>> for p, o in ((PWC.benchmark, f"<{b}>"), (PWC.metric, f"<{m}>"), (PWC.metricName, '"Acc"'),
+    ...              (PWC.value, '"90.10"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+    ...              (PWC.usesExtraTrainingData, '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>')):
+    ...     tap.see(r, p, o, f"<{r}> <{p}> {o} {g} .\\n")
+    >>> tap.close()
+    >>> i = tap.inputs()
+    >>> i.results, dict(i.spellings)
+    ({('https://x/b', 'https://x/m'): [Row(result='https://x/r', value=Decimal('90.10'), day=None, extra=False)]}, {'https://x/m': Counter({'Acc': 1})})
+    """
+
+    predicates = READS | {RDF.type}
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self._main = open(self.folder / "tap.nq", "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        self._late = open(self.folder / "tap-late.nq", "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+
+    def see(self, subject: str, predicate: str, obj: str, line: str) -> None:
+        """One N-Quads line, its predicate and its object as written (of rdf:type, only the classes the derivation reads)."""
+        if predicate in LATE:
+            self._late.write(line)
+        elif predicate != RDF.type or obj in _TYPES:
+            self._main.write(line)
+
+    def close(self) -> None:
+        self._main.close()
+        self._late.close()
+
+    def inputs(self, extra: Iterable[ox.Quad] = ()) -> Inputs:
+        """Read the tap back (and ``extra`` quads of other graphs) into what the derivation needs."""
+        extra = [q for q in extra if q.predicate.value in READS or
+                 (q.predicate.value == RDF.type and q.object.value in READS_TYPES)]
+        reader = _Reader()
+        main = ox.parse(path=str(self.folder / "tap.nq"), format=ox.RdfFormat.N_QUADS)
+        for q in main:
+            reader.first(q)
+        for q in extra:
+            if q.predicate.value not in LATE:
+                reader.first(q)
+        reader.between()
+        for q in ox.parse(path=str(self.folder / "tap-late.nq"), format=ox.RdfFormat.N_QUADS):
+            reader.second(q)
+        for q in extra:
+            if q.predicate.value in LATE:
+                reader.second(q)
+        return reader.inputs()
+
+    def remove(self) -> None:
+        for name in ("tap.nq", "tap-late.nq"):
+            (self.folder / name).unlink(missing_ok=True)
+
+
+_TYPES = frozenset(f"<{cls}>" for cls in READS_TYPES)
+
+
+class _Reader:
+    """Builds :class:`Inputs` from quads, in two passes (see ``Tap``), as the SPARQL of ``from_store`` would."""
+
+    def __init__(self):
+        self.metrics: set[str] = set()  # typed pwc:Metric, in any graph
+        self.slots: dict[tuple[str, str], list[list[str]]] = {}  # (graph, result) → benchmark, metric, value, extra, date
+        self.metric_of: dict[str, set[str]] = defaultdict(set)  # result → its metrics, over all graphs
+        self.metric_names: dict[str, set[str]] = defaultdict(set)  # result → its pwc:metricName, over all graphs
+        self.paper_of: dict[str, str] = {}  # result → smallest paper
+        self.task_of: dict[str, set[str]] = defaultdict(set)
+        self.dataset_names: dict[str, set[str]] = defaultdict(set)
+        self.columns: dict[str, set[str]] = defaultdict(set)  # benchmark → pwc:hasMetric
+        self.names: dict[str, set[str]] = defaultdict(set)
+        self.title_of: dict[str, str] = {}
+        self.wanted = directions.overrides()
+
+    def first(self, q: ox.Quad) -> None:
+        s, p, o = q.subject.value, q.predicate.value, q.object.value
+        slot = _SLOTS.get(p)
+        if slot is not None:
+            key = (q.graph_name.value, s)
+            rec = self.slots.get(key)
+            if rec is None:
+                rec = self.slots[key] = [[], [], [], [], []]
+            rec[slot].append(o)
+            if slot == 1:
+                self.metric_of[s].add(o)
+        elif p == PWC.metricName:
+            self.metric_names[s].add(o)
+        elif p == PWC.reportedIn:
+            if s not in self.paper_of or o < self.paper_of[s]:
+                self.paper_of[s] = o
+        elif p == RDF.type:
+            self.metrics.add(s)
+        elif p == PWC.task:
+            self.task_of[s].add(o)
+        elif p == PWC.datasetName:
+            self.dataset_names[s].add(o)
+        elif p == PWC.hasMetric:
+            self.columns[s].add(o)
+
+    def between(self) -> None:
+        """The first pass is done: which subjects' names and titles the second pass keeps."""
+        groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
+        for (_, r), (bs, ms, vs, xs, ds) in self.slots.items():
+            for b in bs:
+                for m in ms:
+                    for v in vs:
+                        for x in xs:
+                            for d in ds or [None]:
+                                groups[(b, m)][r] = Row(r, _decimal(v), d, _true(x))
+        self.results = {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
+        self.slots = {}
+        shown = {r.result for rows in self.results.values() for r in rows}
+        self.paper_of = {r: p for r, p in self.paper_of.items() if r in shown}
+        self.papers = set(self.paper_of.values())
+        self.named = set(self.metrics)
+        if self.wanted:
+            self.named |= {t for ts in self.task_of.values() for t in ts}
+            self.named |= {m for ms in self.columns.values() for m in ms}
+
+    def second(self, q: ox.Quad) -> None:
+        s, o = q.subject.value, q.object.value
+        if q.predicate.value == PWC.name:
+            if s in self.named:
+                self.names[s].add(o)
+        elif s in self.papers and (s not in self.title_of or o < self.title_of[s]):
+            self.title_of[s] = o
+
+    def inputs(self) -> Inputs:
+        spellings: dict[str, Counter] = defaultdict(Counter)
+        for m in self.metrics:
+            for n in self.names.get(m, ()):
+                spellings[m][n] += 0
+        uses: dict[tuple[str, str], int] = Counter()
+        for r, names in self.metric_names.items():
+            for m in self.metric_of.get(r, ()):
+                for n in names:
+                    uses[(m, n)] += 1
+        for (m, n), count in uses.items():
+            spellings[m][n] += count
+        overrides = {}
+        if self.wanted:
+            for b, ts in self.task_of.items():
+                for t in ts:
+                    for dn in self.dataset_names.get(b, ()):
+                        for m in self.columns.get(b, ()):
+                            for tn in self.names.get(t, ()):
+                                for mn in self.names.get(m, ()):
+                                    key = (metric_key(tn), metric_key(dn), metric_key(mn))
+                                    if key in self.wanted:
+                                        overrides[(b, m)] = self.wanted[key]
+        titles = [(r, self.title_of[p]) for r, p in sorted(self.paper_of.items()) if p in self.title_of]
+        return Inputs(dict(spellings), overrides, self.results, titles)
+
+
+def _decimal(lexical: str) -> Decimal:
+    try:
+        return Decimal(lexical)
+    except InvalidOperation:  # not a number: SPARQL would not have compared it either
+        raise ValueError(f"not an xsd:decimal: {lexical!r}") from None
+
+
+__all__ = ["Inputs", "Row", "READS", "READS_TYPES", "Graphs", "Tap", "from_store", "decide"]
