@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..queries.binding import bind_values
+
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
@@ -51,6 +53,7 @@ class Constraint:
     query: str  # SELECT ?focus ?value of the violations, with the TARGETS (and CLASSES) placeholders
     message: str
     test: str = ""  # for checks of one value at a time: the FILTER expression that flags a bad ?value
+    flags: str = ""  # a pattern's sh:flags
 
 
 @dataclass(frozen=True)
@@ -169,16 +172,17 @@ def _constraints(shape: str, target: str, path: str, params: dict, focus: str) -
     msg = params.get("message")
     out = []
 
-    def add(component: str, query: str, value: str, default_msg: str, test: str = "") -> None:
-        out.append(Constraint(shape, target, path, component, value, query, msg.value if msg else default_msg, test))
+    def add(component: str, query: str, value: str, default_msg: str, test: str = "", flags: str = "") -> None:
+        out.append(Constraint(shape, target, path, component, value, query, msg.value if msg else default_msg, test,
+                              flags))
 
     def flagged(inner: str) -> str:
         """Find the bad values first, then keep those on focus nodes: the type join runs on few rows."""
         return f"SELECT DISTINCT ?focus ?value WHERE {{ {{ {inner} }} {focus} }}"
 
-    def add_test(component: str, value: str, test: str, default_msg: str) -> None:
+    def add_test(component: str, value: str, test: str, default_msg: str, flags: str = "") -> None:
         inner = f"SELECT ?focus ?value WHERE {{ ?focus <{path}> ?value FILTER({test}) }}"
-        add(component, flagged(inner), value, default_msg, test)
+        add(component, flagged(inner), value, default_msg, test, flags)
 
     lo = int(params["minCount"].value) if "minCount" in params else 0
     hi = int(params["maxCount"].value) if "maxCount" in params else None
@@ -214,7 +218,8 @@ def _constraints(shape: str, target: str, path: str, params: dict, focus: str) -
         pattern = params["pattern"]
         flags = params.get("flags")
         args = f"STR(?value), {_term(pattern)}" + (f", {_term(flags)}" if flags else "")
-        add_test("pattern", pattern.value, f"isBlank(?value) || !REGEX({args})", f"values must match {pattern.value!r}")
+        add_test("pattern", pattern.value, f"isBlank(?value) || !REGEX({args})", f"values must match {pattern.value!r}",
+                 flags.value if flags else "")
     if "minLength" in params:
         n = int(params["minLength"].value)
         add_test("minLength", str(n), f"isBlank(?value) || STRLEN(STR(?value)) < {n}",
@@ -237,11 +242,19 @@ def _class_values(store: ox.Store, cls: str, cache: dict) -> str:
     return cache[cls]
 
 
-def _plan(store: ox.Store, constraints: list[Constraint]) -> list[tuple[str, list[Constraint]]]:
+def _plan(store: ox.Store, constraints: list[Constraint], checked=None) -> list[tuple[str, list[Constraint]]]:
     """Queries to run: one per constraint, except that the value tests of one (target, path) share
-    a single scan, whose rows are sorted out by the separate queries only when it finds any."""
+    a single scan, whose rows are sorted out by the separate queries only when it finds any.
+
+    With ``checked`` (a ``values.ValueChecks`` the build ran on the lines of the graphs it names),
+    the value tests of a path it checked look only at its suspects and at the other graphs.
+    """
     cache: dict[str, str] = {}
     jobs, tests = [], {}
+    others = None
+    if checked is not None:
+        streamed = set(checked.graphs)
+        others = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in streamed)
     for c in constraints:
         if c.test:
             tests.setdefault((c.target, c.path), []).append(c)
@@ -250,23 +263,43 @@ def _plan(store: ox.Store, constraints: list[Constraint]) -> list[tuple[str, lis
                          .replace(CLASSES, _class_values(store, c.value, cache) if c.component == "class" else ""), [c]))
     for (target, path), group in tests.items():
         either = " || ".join(f"({c.test})" for c in group)
-        query = (f"SELECT DISTINCT ?focus ?value WHERE {{ {{ SELECT ?focus ?value WHERE {{ ?focus <{path}> ?value "
+        if checked is not None and path in checked.paths and path not in checked.overflow:
+            where = _checked_values(path, checked.suspects.get(path, ()), others)
+            if where is None:
+                continue  # no suspect, no other graph: nothing left to test
+        else:
+            where = f"?focus <{path}> ?value"
+        query = (f"SELECT DISTINCT ?focus ?value WHERE {{ {{ SELECT ?focus ?value WHERE {{ {where} "
                  f"FILTER({either}) }} }} {_focus(target)} }}").replace(TARGETS, _class_values(store, target, cache))
         jobs.append((query, group))
     return jobs
+
+
+def _checked_values(path: str, suspects, others: list[str]) -> str | None:
+    """The values of a path a stream checked: its suspects' values, and every value in the graphs it did not see."""
+    parts = []
+    if suspects:
+        parts.append(bind_values(f"SELECT ?focus ?value WHERE {{ ?focus <{path}> ?value }}",
+                                 {"focus": [ox.NamedNode(s) for s in sorted(suspects)]}))
+    if others:
+        parts.append(bind_values(f"SELECT ?focus ?value WHERE {{ GRAPH ?g {{ ?focus <{path}> ?value }} }}",
+                                 {"g": [ox.NamedNode(g) for g in others]}))
+    return " UNION ".join("{ " + part + " }" for part in parts) or None
 
 
 def _run(store: ox.Store, query: str) -> list:
     return list(store.query(query, use_default_graph_as_union=True))
 
 
-def validate_store(store: ox.Store, shapes: Path | None = None, sample: int = SAMPLE, threads: int = 2) -> ValidationResult:
+def validate_store(store: ox.Store, shapes: Path | None = None, sample: int = SAMPLE, threads: int = 2,
+                   checked=None) -> ValidationResult:
     """Run every compiled constraint over the union of the store's named graphs.
 
-    Queries run on ``threads`` threads (pyoxigraph releases the GIL while it evaluates).
+    Queries run on ``threads`` threads (pyoxigraph releases the GIL while it evaluates). With
+    ``checked``, the value tests the build ran on its lines are run on their suspects only (values.py).
     """
     result = ValidationResult()
-    jobs = _plan(store, compile_shapes(shapes))
+    jobs = _plan(store, compile_shapes(shapes), checked)
     with ThreadPoolExecutor(max_workers=max(1, threads)) as pool:
         found = list(pool.map(lambda job: _run(store, job[0]), jobs))
     cache: dict[str, str] = {}
