@@ -90,7 +90,7 @@ def test_regression_a_build_failing_validation_keeps_the_report_it_names(tmp_pat
     store = tmp_path / "store"
     pwc_kg.build([str(LAMINI)], store)
     before = os.readlink(store / "current")
-    monkeypatch.setattr(validation, "validate_store", lambda s: ValidationResult(count=1, by_constraint={"x": 1}))
+    monkeypatch.setattr(validation, "validate_store", lambda s, **kw: ValidationResult(count=1, by_constraint={"x": 1}))
     with pytest.raises(pwc_kg.BuildError) as err:
         pwc_kg.build([str(LAMINI)], store)
     report = store / "failed-validation.txt"

@@ -1,10 +1,13 @@
-"""``pwc-kg build``: sources are read, mapped to N-Triples, bulk-loaded, derived, validated, then published.
+"""``pwc-kg build``: sources are read, mapped to N-Quads, bulk-loaded, derived, validated, then published.
 
 Mapping (Python) and loading (pyoxigraph's bulk loader, which releases the GIL) run side by
-side, on both cores: the mapping writes each graph's N-Triples into a pipe the bulk loader reads
-as they come (the derived graph too), so neither waits for a chunk to be finished on disk. The
-new store is a new generation of the store folder; it is published only once everything,
-validation included, succeeded.
+side, on both cores: a full build writes every graph's N-Quads into one pipe the bulk loader
+reads as they come, so neither waits for a chunk to be finished on disk, and RocksDB takes in
+the table files of one bulk load rather than one per source. The lines the derivation reads
+are caught on the way (derive/inputs.py): the derived graph is computed from them in Python
+while the store compacts itself on another thread, instead of from a scan of the finished
+store. The new store is a new generation of the store folder; it is published only once
+everything, validation included, succeeded.
 
 A build on a store that has a current generation is incremental (unless ``full``): the new
 generation starts as a copy of the current store (hard links, no copying), and only the sources
@@ -26,7 +29,9 @@ import gc
 import json
 import os
 import queue
+import re
 import shutil
+import sys
 import threading
 import time
 import traceback
@@ -42,7 +47,10 @@ from .iri import DEFAULT_BASE, Minter, segment
 from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
 from .derive.entail import EntailedStats, materialise
-from .derive.leaderboards import DerivedStats, derive
+from .derive.inputs import Tap
+from .validation.compiled import compile_shapes
+from .validation.values import ValueChecks
+from .derive.leaderboards import DerivedStats, derive, write_derived
 from .derive.leaderboards import reads as derivation_reads  # which triples the derived graph is computed from
 from .queries.binding import bind_values
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
@@ -168,7 +176,7 @@ class _Loader:
                 if self.error is None and not self.cancelled:
                     run()
             except BaseException as e:  # noqa: BLE001 - reported by finish()
-                self.error = BuildError(f"{what} failed: {e}")
+                self.error = BuildError(f"{what(e) if callable(what) else what} failed: {e}")
             finally:
                 for path in staged:
                     Path(path).unlink(missing_ok=True)  # loaded: the disk space goes back
@@ -177,19 +185,30 @@ class _Loader:
 
     def load(self, path: Path, fmt=ox.RdfFormat.N_TRIPLES, graph: str | None = None) -> None:
         def run():
-            self.store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph) if graph else None)
+            if graph is None:
+                self.store.bulk_load(path=str(path), format=fmt)
+            else:
+                self.store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(graph))
 
         self.jobs.put((f"loading {Path(path).name}", run, [path] if Path(path).parent == self.staging else [], []))
 
-    def pipe(self, graph: str, name: str) -> IO[str]:
-        """A stream to write N-Triples into: bulk-loaded into ``graph`` as they come, until it is closed."""
+    def pipe(self, graph: str | None, name: str | Callable[[BaseException], str]) -> IO[str]:
+        """A stream to write N-Triples into: bulk-loaded into ``graph`` as they come, until it is closed.
+
+        Without a graph, N-Quads: one stream (and one bulk load, whose table files RocksDB takes in
+        at once) for every graph of a full build. ``name`` says what is loaded, or which part of the
+        stream an error is in.
+        """
         read_fd, write_fd = os.pipe()
 
         def run():
-            self.store.bulk_load(path=f"/dev/fd/{read_fd}", format=ox.RdfFormat.N_TRIPLES,
-                                 to_graph=ox.NamedNode(graph))
+            if graph is None:
+                self.store.bulk_load(path=f"/dev/fd/{read_fd}", format=ox.RdfFormat.N_QUADS)
+            else:
+                self.store.bulk_load(path=f"/dev/fd/{read_fd}", format=ox.RdfFormat.N_TRIPLES,
+                                     to_graph=ox.NamedNode(graph))
 
-        self.jobs.put((f"loading {name}", run, [], [read_fd]))
+        self.jobs.put((name if callable(name) else f"loading {name}", run, [], [read_fd]))
         return os.fdopen(write_fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
 
     def replace(self, graph: str, paths: list[Path]) -> None:
@@ -330,37 +349,44 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
     report = BuildReport(store="", generation=gen.name, base_iri=mint.base, rejects_file=str(gen / "rejects.jsonl"),
                          mode="incremental" if previous else "full")
     state = BuildState(code_fingerprint(), mint.base, entail)
+    tap = checks = None
+    if previous is None:  # a full build derives from the lines it wrote, and tests their values on the way
+        tap = Tap(staging)
+        checks = ValueChecks(compile_shapes()) if validate else None
     with phase("map_and_load"):
-        inputs_changed = _map_and_load(store, gen, staging, inputs, mint, previous, report, state, progress)
+        try:
+            inputs_changed = _map_and_load(store, gen, staging, inputs, mint, previous, report, state, progress,
+                                           tuple(w for w in (tap, checks) if w is not None))
+        finally:
+            if tap is not None:
+                tap.close()
+    compaction = None
     if previous is None:
-        with phase("optimize"):
-            store.optimize()  # compacted, the store answers the derivation's and validation's scans faster
-    with phase("submissions"):  # accepted submissions: mapped and validated again, kept in the store
-        inputs_changed |= keep_accepted(store, gen, mint, report)
-    with phase("count"):
-        ontology_triples = _count_graphs(store, mint, report, state)
-    derive_started = _now()
-    with phase("derive"):
-        if inputs_changed:
-            _derive(store, gen, staging, mint, report, previous)
-        else:  # no change touched a triple the derivation reads: the derived graph stays as it is
-            link_or_copy(previous.derived, gen / DERIVED_FILE)
-            report.derived = previous.derived_stats()
-            report.derived_kept = True
-    provenance = _provenance(store, staging, mint, report, started, derive_started)
-    if entail:  # before validation, so that the shapes check the entailed graph too
-        stamp = started.replace(":", "").replace("-", "")
-        with phase("entail"):
-            report.entailed = materialise(store, mint, mint.graph("provenance"), mint.build(stamp + "/entailment"),
-                                          staging)
-    shutil.rmtree(staging)
-    if validate:
-        from .validation import validate_store
+        # The per-graph counts, then the compaction (faster scans and queries; RocksDB does it on one
+        # thread), run in Rust on a thread of their own beside the rest: the submissions and the
+        # derivation in Python, the derived graph's load, the provenance and the validation.
+        compaction = _Compaction(store)
+    try:
+        ontology_triples, derive_started = _derive_and_count(store, gen, staging, mint, report, state, previous,
+                                                             inputs_changed, tap, compaction, phase)
+        provenance = _provenance(store, staging, mint, report, started, derive_started)
+        if entail:  # before validation, so that the shapes check the entailed graph too
+            stamp = started.replace(":", "").replace("-", "")
+            with phase("entail"):
+                report.entailed = materialise(store, mint, mint.graph("provenance"),
+                                              mint.build(stamp + "/entailment"), staging)
+        shutil.rmtree(staging)
+        if validate:
+            from .validation import validate_store
 
-        with phase("validate"):
-            result = validate_store(store)
-        report.violations = result.count
-        (gen / "validation.txt").write_text(result.text())
+            with phase("validate"):
+                result = validate_store(store, checked=checks)
+            report.violations = result.count
+            (gen / "validation.txt").write_text(result.text())
+    finally:
+        if compaction is not None:  # RocksDB must be done with the folder before it is published or removed
+            with phase("optimize"):  # what is left of it
+                compaction.wait(errors=sys.exc_info()[0] is None)
     store.flush()
     state.save(gen)
     report.records = sum(r.records for r in report.sources)
@@ -376,12 +402,16 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
 
 def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input], mint: Minter,
                   previous: PreviousBuild | None, report: BuildReport, state: BuildState,
-                  progress: Progress | None) -> bool:
+                  progress: Progress | None, watch: tuple = ()) -> bool:
     """Each source read and mapped into its graph, or reused; the graphs of sources no longer given removed.
 
-    Returns whether what the derived graph is computed from may have changed since the previous build.
+    A full build writes every graph into one N-Quads stream the bulk loader reads, showing its
+    lines to ``watch`` (the derivation's tap, the shapes' value tests) on the way. Returns whether
+    what the derived graph is computed from may have changed since the previous build.
     """
     loader = _Loader(store, staging)
+    spans = _Spans()
+    shared = loader.pipe(None, spans.describe) if previous is None and PIPES else None
     loaded_whole = previous is None  # a graph loaded without comparing: what changed in it is not known
     registry = Registry()
     old_graphs = {s.graph: s for s in previous.state.sources} if previous else {}
@@ -400,7 +430,7 @@ def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input
                     report.reused.append(inp.label)
                 else:
                     record, kept = _read(inp, gen, stem, staging, loader, registry, ctx_args, progress,
-                                         rewrite=inp.graph in old_graphs)
+                                         rewrite=inp.graph in old_graphs, stream=shared, watch=watch, spans=spans)
                     loaded_whole |= inp.graph not in old_graphs
                     old_layer = inp.old.layer if inp.old else {}
                     dirty |= {t for t in set(kept.layer) | set(old_layer) if kept.layer.get(t) != old_layer.get(t)}
@@ -411,9 +441,16 @@ def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input
                 if graph not in {inp.graph for inp in inputs}:
                     loader.replace(graph, [])
                     report.removed.append(old.name)
+            if shared is not None:
+                shared.close()  # the end of the sources: the bulk loader commits them
             if previous is None:
                 loader.load(ontology_path(), ox.RdfFormat.TURTLE, mint.graph("ontology"))
         except BaseException as e:
+            if shared is not None and not shared.closed:
+                try:
+                    shared.close()  # the loader gets the end of its stream instead of waiting for ever
+                except OSError:
+                    pass
             loader.finish(cancel=True)
             if isinstance(e, BrokenPipeError) and loader.error is not None:
                 raise loader.error from e  # the loader stopped reading: its error is the one to tell
@@ -424,10 +461,13 @@ def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input
         derivation_reads(RDF.type, cls) for c in loader.changes for cls in c.classes)
 
 
-def _count_graphs(store: ox.Store, mint: Minter, report: BuildReport, state: BuildState) -> int:
+def _count_graphs(store: ox.Store, mint: Minter, report: BuildReport, state: BuildState,
+                  counts: dict[str, int] | None = None) -> int:
     """The triples of each source graph (kept graphs keep their count) into the report; returns the ontology's."""
     ontology = mint.graph("ontology")
-    if report.mode == "full":
+    if counts is not None:
+        pass  # counted already, beside the derivation
+    elif report.mode == "full":
         counts = graph_counts(store)
     else:
         counts = {g: _count(store, g) for g in [*(r.graph for r in report.sources if r.name in report.reread), ontology]}
@@ -436,30 +476,122 @@ def _count_graphs(store: ox.Store, mint: Minter, report: BuildReport, state: Bui
     return counts.get(ontology, 0)
 
 
+def _derive_and_count(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: BuildReport,
+                      state: BuildState, previous: PreviousBuild | None, inputs_changed: bool, tap: Tap | None,
+                      compaction: "_Compaction | None", phase: "_Phases") -> tuple[int, str]:
+    """Accepted submissions kept, the derived graph made, the graphs counted; returns the ontology's
+    triples and when the derivation started.
+
+    A full build derives from its tap and loads the result; an incremental one derives from the
+    store (when a change touched what the derivation reads) and rewrites the graph by difference.
+    """
+    with phase("submissions"):  # accepted submissions: mapped and validated again, kept in the store
+        inputs_changed |= keep_accepted(store, gen, mint, report)
+    if previous is None:
+        derive_started = _now()
+        with phase("derive"):
+            path = _derive_from_tap(store, tap, staging, mint, report)
+        with phase("load_derived"):
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(mint.graph("derived")))
+            os.replace(path, gen / DERIVED_FILE)
+        with phase("count"):  # what is left of it
+            counts = compaction.counts()
+        return _count_graphs(store, mint, report, state, counts), derive_started
+    with phase("count"):
+        ontology_triples = _count_graphs(store, mint, report, state)
+    derive_started = _now()
+    with phase("derive"):
+        if inputs_changed:
+            _derive(store, gen, staging, mint, report, previous)
+        else:  # no change touched a triple the derivation reads: the derived graph stays as it is
+            link_or_copy(previous.derived, gen / DERIVED_FILE)
+            report.derived = previous.derived_stats()
+            report.derived_kept = True
+    return ontology_triples, derive_started
+
+
 def _derive(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: BuildReport,
-            previous: PreviousBuild | None) -> None:
-    """The derived graph, computed from the source graphs; kept as N-Triples for the next build to compare with."""
+            previous: PreviousBuild) -> None:
+    """An incremental build's derived graph, computed from the store's source graphs and rewritten by
+    difference; kept as N-Triples for the next build to compare with."""
     graph = mint.graph("derived")
     path = staging / DERIVED_FILE
     read = [r.graph for r in report.sources] + [mint.graph("ontology")] + report.submissions.get("graphs", [])
-    streamed = previous is None and PIPES  # loaded as it is written
     with open(path, "w", encoding="utf-8", newline="\n") as kept:
-        if streamed:
-            loader = _Loader(store, staging)
-            try:
-                with loader.pipe(graph, "the derived graph") as pipe:
-                    report.derived = derive(store, mint, _Tee(kept, pipe), graphs=read)
-            except BaseException as e:
-                loader.finish(cancel=True)
-                if isinstance(e, BrokenPipeError) and loader.error is not None:
-                    raise loader.error from e
-                raise
-            loader.finish()
-        else:
-            report.derived = derive(store, mint, kept, graphs=read)
-    if not streamed:
-        _write_graph(store, graph, path, staging, report, previous.derived if previous else None)
+        report.derived = derive(store, mint, kept, graphs=read)
+    _write_graph(store, graph, path, staging, report, previous.derived)
     os.replace(path, gen / DERIVED_FILE)
+
+
+def _derive_from_tap(store: ox.Store, tap: Tap, staging: Path, mint: Minter, report: BuildReport) -> Path:
+    """A full build's derived graph, from the lines the mapping wrote (derive/inputs.py), the ontology's
+    and the accepted submissions' graphs; written to an N-Triples file, returned."""
+    others = [mint.graph("ontology"), *report.submissions.get("graphs", [])]
+    extra = [q for g in others for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
+    inputs = tap.inputs(extra)
+    tap.remove()
+    path = staging / DERIVED_FILE
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        report.derived = write_derived(inputs, mint, out)
+    return path
+
+
+class _Spans:
+    """Which source wrote which lines of the one stream of a full build: a loader error names the file."""
+
+    _LINE = re.compile(r"\bline (\d+)")
+
+    def __init__(self):
+        self._done = 0  # lines of the sources finished before the current one
+        self._spans: list[tuple[int, str, GraphWriter]] = []
+
+    def start(self, name: str, writer: GraphWriter) -> None:
+        if self._spans:
+            self._done += self._spans[-1][2].lines
+        self._spans.append((self._done, name, writer))
+
+    def describe(self, error: BaseException) -> str:
+        m = self._LINE.search(str(error))
+        if m and self._spans:
+            line = int(m.group(1))
+            for first, name, _ in reversed(self._spans):
+                if line > first:
+                    return f"loading {name} (line {line - first} of its triples)"
+        return "loading the sources"
+
+
+class _Compaction:
+    """A full build's per-graph counts, then ``Store.optimize()``, on a thread of their own (pyoxigraph
+    releases the GIL): ``counts()`` waits for the first, ``wait()`` for both."""
+
+    def __init__(self, store: ox.Store):
+        self._counted = threading.Event()
+        self._counts: dict[str, int] | None = None
+        self._error: BaseException | None = None
+
+        def run():
+            try:
+                self._counts = graph_counts(store)
+                self._counted.set()
+                store.optimize()
+            except BaseException as e:  # noqa: BLE001 - raised by counts() or wait()
+                self._error = e
+            finally:
+                self._counted.set()
+
+        self._thread = threading.Thread(target=run, name="pwc-kg-compaction", daemon=True)
+        self._thread.start()
+
+    def counts(self) -> dict[str, int]:
+        self._counted.wait()
+        if self._counts is None:
+            raise self._error
+        return self._counts
+
+    def wait(self, errors: bool = True) -> None:
+        self._thread.join()
+        if errors and self._error is not None:
+            raise self._error
 
 
 def _provenance(store: ox.Store, staging: Path, mint: Minter, report: BuildReport, started: str,
@@ -506,15 +638,28 @@ def _reuse(previous: PreviousBuild, inp: _Input, gen: Path, stem: str, registry:
 
 
 def _read(inp: _Input, gen: Path, stem: str, staging: Path, loader: _Loader, registry: Registry, ctx_args: dict,
-          progress: Progress | None, rewrite: bool) -> tuple[SourceRecord, SourceState]:
-    """A source read and mapped; its graph loaded, or rewritten by difference where the previous store has it."""
+          progress: Progress | None, rewrite: bool, stream: IO[str] | None = None,
+          watch: tuple = (), spans: "_Spans | None" = None) -> tuple[SourceRecord, SourceState]:
+    """A source read and mapped; its graph loaded, or rewritten by difference where the previous store has it.
+
+    With ``stream``, its N-Quads go into that stream, shared by all the sources of a full build.
+    """
     chunks: list[Path] = []
     if rewrite:  # compared with what the graph holds: staged
         writer = GraphWriter(inp.graph, staging, stem, chunks.append)
+    elif stream is not None:
+        writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=stream, quads=True, shared=True, watch=watch)
+        spans.start(inp.src.name, writer)
+    elif watch:  # a full build without pipes: N-Quads files, loaded as they are finished
+        writer = GraphWriter(inp.graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_QUADS),
+                             quads=True, watch=watch)
     elif PIPES:
         writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=loader.pipe(inp.graph, inp.label))
     else:
         writer = GraphWriter(inp.graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_TRIPLES, inp.graph))
+    for watcher in watch:
+        if isinstance(watcher, ValueChecks):
+            watcher.graphs.add(inp.graph)  # every line of this graph goes past the value tests
     try:
         record = _map_source(inp, writer, ctx_args, progress)
     except BaseException:
@@ -559,17 +704,6 @@ class _Phases:
         self.wall["total"] = round(time.perf_counter() - self.start[0], 2)
         self.cpu["total"] = round(time.process_time() - self.start[1], 2)
         return self.wall, self.cpu
-
-
-class _Tee:
-    """One text stream that writes into several."""
-
-    def __init__(self, *outs: IO[str]):
-        self.outs = outs
-
-    def write(self, text: str) -> None:
-        for out in self.outs:
-            out.write(text)
 
 
 _COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

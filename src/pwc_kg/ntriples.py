@@ -31,6 +31,8 @@ def clean_text(text: str) -> str:
 
 
 def lit(text: str) -> str:
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return '"' + text + '"'  # nothing to escape (no control character, quote, backslash or surrogate): most text
     return '"' + clean_text(text).translate(_ESCAPES) + '"'
 
 

@@ -16,17 +16,22 @@ TYPE = RDF.type
 
 
 class GraphWriter:
-    """Writes the triples of one named graph as N-Triples files, typing each node once.
+    """Writes the triples of one named graph as N-Triples (or N-Quads) files, typing each node once.
 
-    The output is cut into chunks of ``chunk_lines`` triples; each finished chunk is handed to
+    The output is cut into chunks of ``chunk_lines`` lines; each finished chunk is handed to
     ``on_chunk`` (the build loads it into the store while the mapping goes on). With ``stream``,
     everything goes to that stream instead (a pipe the store's bulk loader reads from), closed
-    by :meth:`close`.
+    by :meth:`close` unless ``shared`` (one stream for all the graphs of a build). With ``quads``,
+    each line names the graph (N-Quads). Each of ``watch`` (an object with ``predicates`` and
+    ``see(subject, predicate, object as written, line)``) is shown the lines of its predicates: the
+    derivation's tap (derive/inputs.py), the shapes' value tests (validation/values.py).
     """
 
     def __init__(self, graph: str, folder: Path, stem: str, on_chunk: Callable[[Path], None],
-                 chunk_lines: int = 3_000_000, stream: IO[str] | None = None):
+                 chunk_lines: int = 3_000_000, stream: IO[str] | None = None, *, quads: bool = False,
+                 shared: bool = False, watch: Iterable = ()):
         self._stream = stream
+        self._shared = shared
         self._folder = folder
         self._stem = stem
         self._on_chunk = on_chunk
@@ -36,21 +41,44 @@ class GraphWriter:
         self._out: IO[str] | None = None
         self._buf: list[str] = []
         self._typed: set[tuple[str, str]] = set()
+        self._end = f" <{graph}> .\n" if quads else " .\n"
+        self._watch: dict[str, list[Callable[[str, str, str, str], None]]] = {}
+        for watcher in watch:
+            for p in watcher.predicates:
+                self._watch.setdefault(p, []).append(watcher.see)
         self.graph = graph
+        self.suffix = ".nq" if quads else ".nt"
+        self.lines = 0  # written so far (flushed)
 
     def add(self, s: str, p: str, o: str) -> None:
         """Subject and predicate are IRIs; the object is an already formatted term."""
-        self._buf.append(f"<{s}> <{p}> {o} .\n")
+        line = f"<{s}> <{p}> {o}{self._end}"
+        self._buf.append(line)
+        seen = self._watch.get(p)
+        if seen:
+            for see in seen:
+                see(s, p, o, line)
         if len(self._buf) >= 4096:
             self.flush()
 
     def iri(self, s: str, p: str, o: str) -> None:
-        self._buf.append(f"<{s}> <{p}> <{o}> .\n")  # add() inlined: millions of calls at full scale
+        line = f"<{s}> <{p}> <{o}>{self._end}"  # add() inlined: millions of calls at full scale
+        self._buf.append(line)
+        seen = self._watch.get(p)
+        if seen:
+            for see in seen:
+                see(s, p, f"<{o}>", line)
         if len(self._buf) >= 4096:
             self.flush()
 
     def text(self, s: str, p: str, value: str) -> None:
-        self._buf.append(f"<{s}> <{p}> {lit(value)} .\n")
+        o = lit(value)
+        line = f"<{s}> <{p}> {o}{self._end}"
+        self._buf.append(line)
+        seen = self._watch.get(p)
+        if seen:
+            for see in seen:
+                see(s, p, o, line)
         if len(self._buf) >= 4096:
             self.flush()
 
@@ -73,12 +101,13 @@ class GraphWriter:
     def flush(self) -> None:
         if not self._buf:
             return
+        self.lines += len(self._buf)
         if self._stream is not None:
             self._stream.write("".join(self._buf))
             self._buf.clear()
             return
         if self._out is None:
-            self._path = self._folder / f"{self._stem}-{self._chunk:04d}.nt"
+            self._path = self._folder / f"{self._stem}-{self._chunk:04d}{self.suffix}"
             self._out = open(self._path, "w", encoding="utf-8", newline="\n")
         self._in_chunk += len(self._buf)
         self._out.write("".join(self._buf))
@@ -105,11 +134,11 @@ class GraphWriter:
                 pass  # the reader is gone already
 
     def close(self) -> None:
-        """Flush and hand over the last chunk (or close the stream)."""
+        """Flush and hand over the last chunk (or close the stream, unless it is shared)."""
         try:
             self.flush()
         finally:
-            if self._stream is not None:
+            if self._stream is not None and not self._shared:
                 self._stream.close()
         self._end_chunk()
 
@@ -313,6 +342,8 @@ def pointer(*parts: object) -> str:
     >>> pointer(0, "metrics", "F1/EM", None)
     '/0/metrics/F1~1EM'
     """
+    if len(parts) == 1 and type(parts[0]) is int:
+        return f"/{parts[0]}"  # a record's own pointer: once per record
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts if p is not None)
 
 
