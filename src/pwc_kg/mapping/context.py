@@ -72,15 +72,7 @@ class GraphWriter:
             self.flush()
 
     def text(self, s: str, p: str, value: str) -> None:
-        o = lit(value)
-        line = f"<{s}> <{p}> {o}{self._end}"
-        self._buf.append(line)
-        seen = self._watch.get(p)
-        if seen:
-            for see in seen:
-                see(s, p, o, line)
-        if len(self._buf) >= 4096:
-            self.flush()
+        self.add(s, p, lit(value))
 
     def type(self, node: str, cls: str) -> bool:
         """Type a node once per graph; True the first time, so callers can add its label then."""
