@@ -82,6 +82,10 @@ def reached(gen: Path | None, phase: str) -> bool:
     return phase == "gen-folder" or (gen / phase).exists()
 
 
+def passed(seen: str, phase: str) -> bool:
+    return seen in PHASES and PHASES.index(seen) >= PHASES.index(phase)
+
+
 def kill_at(archive: Path, store: Path, *, phase: str | None = None, after: float | None = None) -> str:
     """Start a build and SIGKILL it when the new generation reaches ``phase``, or ``after`` seconds.
     Returns the last phase seen before the kill ("finished" if it ended first)."""
@@ -94,7 +98,9 @@ def kill_at(archive: Path, store: Path, *, phase: str | None = None, after: floa
         while proc.poll() is None:
             gen = new_generation(store, known)
             seen = next((p for p in reversed(PHASES) if reached(gen, p)), seen)  # files stay once written
-            if (phase is not None and reached(gen, phase)) or (after is not None and time.perf_counter() - t0 >= after):
+            # Decide on `seen`, not on a second look at the folder: a file written between the two looks
+            # would be killed at but not seen, and the test would blame the build (CI, 2026-12-05).
+            if (phase is not None and passed(seen, phase)) or (after is not None and time.perf_counter() - t0 >= after):
                 proc.kill()
                 break
             time.sleep(0.001)
