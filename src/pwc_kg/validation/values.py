@@ -47,6 +47,13 @@ _PLAIN_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "long", "int", "short", "byte",
                               "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
                               "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+_INTEGER_TYPES = _NUMERIC - {XSD + "decimal", XSD + "double", XSD + "float"}
+_NUMBER_LEXICAL = {
+    **{t: _LEXICAL[XSD + "integer"] for t in _INTEGER_TYPES},
+    XSD + "decimal": _LEXICAL[XSD + "decimal"],
+    XSD + "double": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"),
+    XSD + "float": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?"),
+}
 _PRINTABLE = re.compile(r"[ -~]*")
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
@@ -157,8 +164,11 @@ def _bound(value: str, lower: bool) -> Test | None:
     def test(t: Term) -> bool:
         if t.kind != "Literal" or t.datatype not in _NUMERIC:
             return False
+        # Only a value in its datatype's lexical space: SPARQL cannot compare "0."^^xsd:integer and fails it.
+        if not _NUMBER_LEXICAL[t.datatype].fullmatch(t.text):
+            return False
         try:
-            v = Decimal(t.text.strip())
+            v = Decimal(t.text)
         except InvalidOperation:
             return False
         if not v.is_finite():
