@@ -10,7 +10,7 @@ import pytest
 
 import pwc_kg
 from pwc_kg.derive import directions
-from pwc_kg.derive.inputs import Tap, from_store
+from pwc_kg.derive.inputs import Tap, from_store, read_taps
 from pwc_kg.derive.leaderboards import derive
 from pwc_kg.iri import Minter, metric_key
 from pwc_kg.vocab import PWC, RDF, XSD
@@ -80,12 +80,13 @@ def test_the_tap_reads_as_sparql_joins(tmp_path):
               ox.Quad(n("https://x/other"), n(PWC.title), ox.Literal("not read"), g1)]
     store = ox.Store()
     store.extend(quads)
-    tap = Tap(tmp_path)
+    taps = {g.value: Tap(tmp_path, g.value.rsplit("/", 1)[1], g.value) for g in (g1, g2)}
     for q in quads:
-        line = f"{q} .\n"
-        tap.see(q.subject.value, q.predicate.value, str(q.object), line)
-    tap.close()
-    from_tap, stored = tap.inputs(), from_store(store, ["https://x/g1", "https://x/g2"])
+        taps[q.graph_name.value].see(q.subject.value, q.predicate.value, str(q.object), "")
+    for tap in taps.values():
+        tap.close()
+    from_tap = read_taps(tap.paths for tap in taps.values())
+    stored = from_store(store, ["https://x/g1", "https://x/g2"])
     assert from_tap == stored
     assert [r.result.rsplit("/", 1)[1] for r in from_tap.results[(b.value, m.value)]] == ["r1", "r2", "r3"]
     assert from_tap.spellings[m.value] == {"Acc": 2, "ACC": 1}

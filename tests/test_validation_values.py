@@ -132,3 +132,19 @@ def test_regression_a_bad_value_a_mapper_writes_fails_the_build(tmp_path, monkey
     with pytest.raises(pwc_kg.BuildError, match="SHACL violations"):
         pwc_kg.build([str(LAMINI)], tmp_path / "s")
     assert "EvaluationResult uncertainty datatype decimal" in (tmp_path / "s" / "failed-validation.txt").read_text()
+
+
+def test_what_a_source_found_is_merged_only_under_the_same_shapes():
+    """An incremental build takes in the suspects the previous build found on a reused graph, unless the shapes
+    changed since: that graph is then scanned in full (it is not among ``graphs``)."""
+    from pwc_kg.validation.values import shapes_digest
+
+    one = ValueChecks(compile_shapes(), shapes_digest())
+    one.see("https://x/bad", PWC.value, '"about 2"', "")
+    found = one.to_json()
+    assert found["suspects"] == {PWC.value: ["https://x/bad"]}
+    merged = ValueChecks(compile_shapes(), shapes_digest())
+    assert merged.merge(found, "urn:g1") and merged.suspects[PWC.value] == {"https://x/bad"}
+    assert merged.graphs == {"urn:g1"}
+    stale = ValueChecks(compile_shapes(), "another digest")
+    assert not stale.merge(found, "urn:g1") and stale.graphs == set() and not stale.suspects

@@ -47,10 +47,10 @@ from .iri import DEFAULT_BASE, Minter, segment
 from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
 from .derive.entail import EntailedStats, materialise
-from .derive.inputs import Tap
+from .derive.inputs import Tap, read_taps, tap_paths
 from .validation.compiled import compile_shapes
-from .validation.values import ValueChecks
-from .derive.leaderboards import DerivedStats, derive, write_derived
+from .validation.values import ValueChecks, shapes_digest
+from .derive.leaderboards import DerivedStats, write_derived
 from .derive.leaderboards import reads as derivation_reads  # which triples the derived graph is computed from
 from .queries.binding import bind_values
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
@@ -62,7 +62,7 @@ from .store import StoreDir
 from .store.disk import disk_full
 from .store.graph_diff import GraphChange, replace_graph
 from .store.state import (DERIVED_FILE, STATE_DIR, BuildState, PreviousBuild, SourceState, StateUnusable,
-                          code_fingerprint, link_or_copy, save_layer, signature, write_json)
+                          code_fingerprint, link_or_copy, read_json, save_layer, signature, write_json)
 from .vocab import RDF, ontology_path
 
 Progress = Callable[[str, int, int | None], None]
@@ -349,17 +349,10 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
     report = BuildReport(store="", generation=gen.name, base_iri=mint.base, rejects_file=str(gen / "rejects.jsonl"),
                          mode="incremental" if previous else "full")
     state = BuildState(code_fingerprint(), mint.base, entail)
-    tap = checks = None
-    if previous is None:  # a full build derives from the lines it wrote, and tests their values on the way
-        tap = Tap(staging)
-        checks = ValueChecks(compile_shapes()) if validate else None
+    # What the value tests found on the lines of every source graph, this build's and the reused ones'.
+    checked = ValueChecks(compile_shapes(), shapes_digest())
     with phase("map_and_load"):
-        try:
-            inputs_changed = _map_and_load(store, gen, staging, inputs, mint, previous, report, state, progress,
-                                           tuple(w for w in (tap, checks) if w is not None))
-        finally:
-            if tap is not None:
-                tap.close()
+        inputs_changed = _map_and_load(store, gen, staging, inputs, mint, previous, report, state, progress, checked)
     compaction = None
     if previous is None:
         # The per-graph counts, then the compaction (faster scans and queries; RocksDB does it on one
@@ -368,7 +361,7 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
         compaction = _Compaction(store)
     try:
         ontology_triples, derive_started = _derive_and_count(store, gen, staging, mint, report, state, previous,
-                                                             inputs_changed, tap, compaction, phase)
+                                                             inputs_changed, compaction, phase)
         provenance = _provenance(store, staging, mint, report, started, derive_started)
         if entail:  # before validation, so that the shapes check the entailed graph too
             stamp = started.replace(":", "").replace("-", "")
@@ -380,7 +373,7 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
             from .validation import validate_store
 
             with phase("validate"):
-                result = validate_store(store, checked=checks)
+                result = validate_store(store, checked=checked)
             report.violations = result.count
             (gen / "validation.txt").write_text(result.text())
     finally:
@@ -402,12 +395,14 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
 
 def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input], mint: Minter,
                   previous: PreviousBuild | None, report: BuildReport, state: BuildState,
-                  progress: Progress | None, watch: tuple = ()) -> bool:
+                  progress: Progress | None, checked: ValueChecks) -> bool:
     """Each source read and mapped into its graph, or reused; the graphs of sources no longer given removed.
 
-    A full build writes every graph into one N-Quads stream the bulk loader reads, showing its
-    lines to ``watch`` (the derivation's tap, the shapes' value tests) on the way. Returns whether
-    what the derived graph is computed from may have changed since the previous build.
+    A full build writes every graph into one N-Quads stream the bulk loader reads. Every source read
+    shows its lines to its tap (the derivation's lines, kept in the state) and to the shapes' value
+    tests on the way; what they found goes into ``checked``, with what the previous build found on
+    the sources it reuses. Returns whether what the derived graph is computed from may have changed
+    since the previous build.
     """
     loader = _Loader(store, staging)
     spans = _Spans()
@@ -426,11 +421,11 @@ def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input
             for i, inp in enumerate(inputs):
                 stem = f"{i:03d}-{inp.src.kind}"  # its state files' and staged files' names
                 if inp.reusable and _still_joins(previous, inp.old, registry, dirty):
-                    record, kept = _reuse(previous, inp, gen, stem, registry, rejects, rej_out)
+                    record, kept = _reuse(previous, inp, gen, stem, registry, rejects, rej_out, checked)
                     report.reused.append(inp.label)
                 else:
                     record, kept = _read(inp, gen, stem, staging, loader, registry, ctx_args, progress,
-                                         rewrite=inp.graph in old_graphs, stream=shared, watch=watch, spans=spans)
+                                         rewrite=inp.graph in old_graphs, stream=shared, checked=checked, spans=spans)
                     loaded_whole |= inp.graph not in old_graphs
                     old_layer = inp.old.layer if inp.old else {}
                     dirty |= {t for t in set(kept.layer) | set(old_layer) if kept.layer.get(t) != old_layer.get(t)}
@@ -477,20 +472,20 @@ def _count_graphs(store: ox.Store, mint: Minter, report: BuildReport, state: Bui
 
 
 def _derive_and_count(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: BuildReport,
-                      state: BuildState, previous: PreviousBuild | None, inputs_changed: bool, tap: Tap | None,
+                      state: BuildState, previous: PreviousBuild | None, inputs_changed: bool,
                       compaction: "_Compaction | None", phase: "_Phases") -> tuple[int, str]:
     """Accepted submissions kept, the derived graph made, the graphs counted; returns the ontology's
     triples and when the derivation started.
 
-    A full build derives from its tap and loads the result; an incremental one derives from the
-    store (when a change touched what the derivation reads) and rewrites the graph by difference.
+    Both derive from the sources' taps: a full build loads the result, an incremental one (when a
+    change touched what the derivation reads) rewrites the graph by difference.
     """
     with phase("submissions"):  # accepted submissions: mapped and validated again, kept in the store
         inputs_changed |= keep_accepted(store, gen, mint, report)
     if previous is None:
         derive_started = _now()
         with phase("derive"):
-            path = _derive_from_tap(store, tap, staging, mint, report)
+            path = _derive_from_taps(store, gen, staging, mint, report, state)
         with phase("load_derived"):
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(mint.graph("derived")))
             os.replace(path, gen / DERIVED_FILE)
@@ -502,34 +497,34 @@ def _derive_and_count(store: ox.Store, gen: Path, staging: Path, mint: Minter, r
     derive_started = _now()
     with phase("derive"):
         if inputs_changed:
-            _derive(store, gen, staging, mint, report, previous)
+            _derive(store, gen, staging, mint, report, state, previous)
         else:  # no change touched a triple the derivation reads: the derived graph stays as it is
-            link_or_copy(previous.derived, gen / DERIVED_FILE)
+            if previous.derived is not None:
+                link_or_copy(previous.derived, gen / DERIVED_FILE)
+            else:  # an accepted submission's generation: the store has the graph, the file is made now
+                store.dump(str(gen / DERIVED_FILE), format=ox.RdfFormat.N_TRIPLES,
+                           from_graph=ox.NamedNode(mint.graph("derived")))
             report.derived = previous.derived_stats()
             report.derived_kept = True
     return ontology_triples, derive_started
 
 
-def _derive(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: BuildReport,
+def _derive(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: BuildReport, state: BuildState,
             previous: PreviousBuild) -> None:
-    """An incremental build's derived graph, computed from the store's source graphs and rewritten by
-    difference; kept as N-Triples for the next build to compare with."""
-    graph = mint.graph("derived")
-    path = staging / DERIVED_FILE
-    read = [r.graph for r in report.sources] + [mint.graph("ontology")] + report.submissions.get("graphs", [])
-    with open(path, "w", encoding="utf-8", newline="\n") as kept:
-        report.derived = derive(store, mint, kept, graphs=read)
-    _write_graph(store, graph, path, staging, report, previous.derived)
+    """An incremental build's derived graph, from the sources' taps, rewritten by difference; kept as
+    N-Triples for the next build to compare with."""
+    path = _derive_from_taps(store, gen, staging, mint, report, state)
+    _write_graph(store, mint.graph("derived"), path, staging, report, previous.derived)
     os.replace(path, gen / DERIVED_FILE)
 
 
-def _derive_from_tap(store: ox.Store, tap: Tap, staging: Path, mint: Minter, report: BuildReport) -> Path:
-    """A full build's derived graph, from the lines the mapping wrote (derive/inputs.py), the ontology's
+def _derive_from_taps(store: ox.Store, gen: Path, staging: Path, mint: Minter, report: BuildReport,
+                      state: BuildState) -> Path:
+    """The derived graph, from the lines every source's mapping wrote (derive/inputs.py), the ontology's
     and the accepted submissions' graphs; written to an N-Triples file, returned."""
     others = [mint.graph("ontology"), *report.submissions.get("graphs", [])]
     extra = [q for g in others for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))]
-    inputs = tap.inputs(extra)
-    tap.remove()
+    inputs = read_taps((tap_paths(gen / STATE_DIR, s.file_stem) for s in state.sources), extra)
     path = staging / DERIVED_FILE
     with open(path, "w", encoding="utf-8", newline="\n") as out:
         report.derived = write_derived(inputs, mint, out)
@@ -623,12 +618,16 @@ def _still_joins(previous: PreviousBuild, old: SourceState, registry: Registry, 
 
 
 def _reuse(previous: PreviousBuild, inp: _Input, gen: Path, stem: str, registry: Registry, rejects: Rejects,
-           rej_out) -> tuple[SourceRecord, SourceState]:
-    """A source not read again: its graph stays, its registry entries and reject lines are the previous build's."""
+           rej_out, checked: ValueChecks) -> tuple[SourceRecord, SourceState]:
+    """A source not read again: its graph stays; its registry entries, reject lines, tap and value-test
+    suspects are the previous build's."""
     old = inp.old
     registry.add_layer(lambda: previous.layer(old), old.layer)
-    for suffix in ("layer", "reads"):
+    for suffix in ("layer", "reads", "suspects"):
         link_or_copy(previous.file(old, suffix), gen / STATE_DIR / f"{stem}.{suffix}.json")
+    for before, now in zip(tap_paths(previous.gen / STATE_DIR, old.file_stem), tap_paths(gen / STATE_DIR, stem)):
+        link_or_copy(before, now)
+    checked.merge(read_json(previous.file(old, "suspects")), old.graph)
     lines = previous.rejects_of(old.name)
     rej_out.writelines(lines)
     rejects.count += len(lines)
@@ -639,32 +638,36 @@ def _reuse(previous: PreviousBuild, inp: _Input, gen: Path, stem: str, registry:
 
 def _read(inp: _Input, gen: Path, stem: str, staging: Path, loader: _Loader, registry: Registry, ctx_args: dict,
           progress: Progress | None, rewrite: bool, stream: IO[str] | None = None,
-          watch: tuple = (), spans: "_Spans | None" = None) -> tuple[SourceRecord, SourceState]:
+          checked: ValueChecks | None = None, spans: "_Spans | None" = None) -> tuple[SourceRecord, SourceState]:
     """A source read and mapped; its graph loaded, or rewritten by difference where the previous store has it.
 
     With ``stream``, its N-Quads go into that stream, shared by all the sources of a full build.
     """
     chunks: list[Path] = []
+    tap = Tap(gen / STATE_DIR, stem, inp.graph)  # the lines the derivation reads, kept for the next build too
+    checks = ValueChecks(compile_shapes(), shapes_digest())  # the shapes' value tests on every line
+    watch = (tap, checks)
     if rewrite:  # compared with what the graph holds: staged
-        writer = GraphWriter(inp.graph, staging, stem, chunks.append)
+        writer = GraphWriter(inp.graph, staging, stem, chunks.append, watch=watch)
     elif stream is not None:
         writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=stream, quads=True, shared=True, watch=watch)
         spans.start(inp.src.name, writer)
-    elif watch:  # a full build without pipes: N-Quads files, loaded as they are finished
+    elif PIPES:
+        writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=loader.pipe(inp.graph, inp.label),
+                             watch=watch)
+    else:  # N-Quads files, loaded as they are finished
         writer = GraphWriter(inp.graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_QUADS),
                              quads=True, watch=watch)
-    elif PIPES:
-        writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=loader.pipe(inp.graph, inp.label))
-    else:
-        writer = GraphWriter(inp.graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_TRIPLES, inp.graph))
-    for watcher in watch:
-        if isinstance(watcher, ValueChecks):
-            watcher.graphs.add(inp.graph)  # every line of this graph goes past the value tests
     try:
         record = _map_source(inp, writer, ctx_args, progress)
     except BaseException:
         writer.abort()  # a loader reading the pipe gets its end (else it would wait for ever), the build the error
         raise
+    finally:
+        tap.close()
+    found = checks.to_json()
+    write_json(gen / STATE_DIR / f"{stem}.suspects.json", found)
+    checked.merge(found, inp.graph)
     if rewrite:
         loader.replace(inp.graph, chunks)
     layer, reads = registry.end()

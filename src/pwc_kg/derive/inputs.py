@@ -7,9 +7,10 @@ and two readers fill it the same way:
 
 - :func:`from_store`, SPARQL over the named graphs of a built store (incremental builds, where
   most graphs were not mapped again; and any store);
-- :class:`Tap`, the same triples caught as the mapping writes them (full builds): reading the
-  finished store costs a decode per literal and IRI, about as much as the whole derivation,
-  while the lines are at hand anyway.
+- :class:`Tap` and :func:`read_taps`, the same triples caught as the mapping writes them, one tap
+  per source graph, kept with the source's state for the next build: reading the finished store
+  costs a decode per literal and IRI, about as much as the whole derivation, while the lines are
+  at hand anyway.
 
 Both follow SPARQL's semantics: a result's benchmark, metric, value and extra-data flag joined
 within one named graph, everything else over their union, values compared as RDF compares
@@ -160,65 +161,74 @@ _SLOTS = {PWC.benchmark: 0, PWC.metric: 1, PWC.value: 2, PWC.usesExtraTrainingDa
 
 
 class Tap:
-    """The derivation's triples, caught as N-Quads lines while the mapping writes them.
+    """One source graph's share of the derivation's triples, caught as the mapping writes them.
 
-    ``GraphWriter`` shows every line whose predicate is in ``predicates`` to :meth:`see`; they go
-    to two files in ``folder`` (names and titles apart, read in a second pass). :meth:`inputs`
-    reads them back, with any other graph's quads given (the ontology, accepted submissions).
+    ``GraphWriter`` shows every line whose predicate is in ``predicates`` to :meth:`see`; they go,
+    as N-Quads of ``graph``, to two files (names and titles apart, read in a second pass):
+    ``{stem}.tap.nq`` and ``{stem}.tap-late.nq`` in ``folder``. A build keeps them with the
+    source's state, so that the next one derives from the taps of the sources it did not read
+    again too. :func:`read_taps` reads taps back, with any other graph's quads given (the
+    ontology, accepted submissions).
 
     >>> import tempfile
-    >>> tap = Tap(Path(tempfile.mkdtemp()))
-    >>> g, r, b, m = "<https://x/g>", "https://x/r", "https://x/b", "https://x/m"
+    >>> tap = Tap(Path(tempfile.mkdtemp()), "000-x", "https://x/g")
+    >>> r, b, m = "https://x/r", "https://x/b", "https://x/m"
     >>> for p, o in ((PWC.benchmark, f"<{b}>"), (PWC.metric, f"<{m}>"), (PWC.metricName, '"Acc"'),
     ...              (PWC.value, '"90.10"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
     ...              (PWC.usesExtraTrainingData, '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>')):
-    ...     tap.see(r, p, o, f"<{r}> <{p}> {o} {g} .\\n")
+    ...     tap.see(r, p, o, "")
     >>> tap.close()
-    >>> i = tap.inputs()
+    >>> i = read_taps([tap.paths])
     >>> i.results, dict(i.spellings)
     ({('https://x/b', 'https://x/m'): [Row(result='https://x/r', value=Decimal('90.10'), day=None, extra=False)]}, {'https://x/m': Counter({'Acc': 1})})
     """
 
     predicates = READS | {RDF.type}
 
-    def __init__(self, folder: Path):
-        self.folder = Path(folder)
-        self._main = open(self.folder / "tap.nq", "w", encoding="utf-8", newline="\n", buffering=1 << 20)
-        self._late = open(self.folder / "tap-late.nq", "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+    def __init__(self, folder: Path, stem: str, graph: str):
+        self.paths = tap_paths(folder, stem)
+        self._end = f" <{graph}> .\n"
+        self._main = open(self.paths[0], "w", encoding="utf-8", newline="\n", buffering=1 << 20)
+        self._late = open(self.paths[1], "w", encoding="utf-8", newline="\n", buffering=1 << 20)
 
     def see(self, subject: str, predicate: str, obj: str, line: str) -> None:
-        """One N-Quads line, its predicate and its object as written (of rdf:type, only the classes the derivation reads)."""
+        """One line: its subject, predicate and object as written (of rdf:type, only the classes the derivation reads)."""
         if predicate in LATE:
-            self._late.write(line)
+            self._late.write(f"<{subject}> <{predicate}> {obj}{self._end}")
         elif predicate != RDF.type or obj in _TYPES:
-            self._main.write(line)
+            self._main.write(f"<{subject}> <{predicate}> {obj}{self._end}")
 
     def close(self) -> None:
         self._main.close()
         self._late.close()
 
-    def inputs(self, extra: Iterable[ox.Quad] = ()) -> Inputs:
-        """Read the tap back (and ``extra`` quads of other graphs) into what the derivation needs."""
-        extra = [q for q in extra if q.predicate.value in READS or
-                 (q.predicate.value == RDF.type and q.object.value in READS_TYPES)]
-        reader = _Reader()
-        main = ox.parse(path=str(self.folder / "tap.nq"), format=ox.RdfFormat.N_QUADS)
-        for q in main:
-            reader.first(q)
-        for q in extra:
-            if q.predicate.value not in LATE:
-                reader.first(q)
-        reader.between()
-        for q in ox.parse(path=str(self.folder / "tap-late.nq"), format=ox.RdfFormat.N_QUADS):
-            reader.second(q)
-        for q in extra:
-            if q.predicate.value in LATE:
-                reader.second(q)
-        return reader.inputs()
 
-    def remove(self) -> None:
-        for name in ("tap.nq", "tap-late.nq"):
-            (self.folder / name).unlink(missing_ok=True)
+def tap_paths(folder: Path, stem: str) -> tuple[Path, Path]:
+    """The two files of a source's tap."""
+    return Path(folder) / f"{stem}.tap.nq", Path(folder) / f"{stem}.tap-late.nq"
+
+
+def read_taps(taps: Iterable[tuple[Path, Path]], extra: Iterable[ox.Quad] = ()) -> Inputs:
+    """What the derivation needs, from taps (pairs of files) and ``extra`` quads of other graphs."""
+    taps = list(taps)
+    extra = [q for q in extra if q.predicate.value in READS or
+             (q.predicate.value == RDF.type and q.object.value in READS_TYPES)]
+    reader = _Reader()
+    for main, _ in taps:
+        for q in ox.parse(path=str(main), format=ox.RdfFormat.N_QUADS):
+            reader.first(q)
+    for q in extra:
+        if q.predicate.value not in LATE:
+            reader.first(q)
+    reader.between()
+    for _, late in taps:
+        for q in ox.parse(path=str(late), format=ox.RdfFormat.N_QUADS):
+            reader.second(q)
+    for q in extra:
+        if q.predicate.value in LATE:
+            reader.second(q)
+    return reader.inputs()
+
 
 
 _TYPES = frozenset(f"<{cls}>" for cls in READS_TYPES)
@@ -327,4 +337,5 @@ def _decimal(lexical: str) -> Decimal:
         raise ValueError(f"not an xsd:decimal: {lexical!r}") from None
 
 
-__all__ = ["Inputs", "Row", "READS", "READS_TYPES", "Graphs", "Tap", "from_store", "decide"]
+__all__ = ["Inputs", "Row", "READS", "READS_TYPES", "Graphs", "Tap", "decide", "from_store", "read_taps",
+           "tap_paths"]

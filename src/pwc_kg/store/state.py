@@ -8,7 +8,12 @@
                               registry tables it wrote and read
       NNN-KIND.layer.json     what source NNN wrote to the registry (table → key → IRI)
       NNN-KIND.reads.json     the look-ups its mapping made, and what they found
-    gen-.../derived.nt        the derived graph as written, to compare the next one with
+      NNN-KIND.tap.nq, NNN-KIND.tap-late.nq
+                              the lines of its graph the derivation reads (derive/inputs.py)
+      NNN-KIND.suspects.json  the subjects whose values failed a value test of the shapes, and the
+                              shapes' hash (validation/values.py)
+    gen-.../derived.nt        the derived graph as written, to compare the next one with (not in the
+                              generation an accepted submission makes: the store has the graph)
 
 A later build reuses a source's named graph when the file is the same (same size and mtime, or
 else the same sha256), its graph has the same name, and every look-up it made finds the same
@@ -26,7 +31,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: each source's tap and value-test suspects
 STATE_DIR = "state"
 STATE_FILE = "build-state.json"
 DERIVED_FILE = "derived.nt"
@@ -174,6 +179,8 @@ class PreviousBuild:
     @classmethod
     def open(cls, gen: Path, *, base_iri: str, entail: bool) -> "PreviousBuild":
         """StateUnusable, saying why, when the next build must be a full one."""
+        from ..derive.inputs import tap_paths
+
         state = BuildState.load(gen)
         if state.fingerprint != code_fingerprint():
             raise StateUnusable(f"the current generation ({Path(gen).name}) was built by another version of pwc-kg "
@@ -183,7 +190,10 @@ class PreviousBuild:
         if state.entail or entail:
             raise StateUnusable("builds with --entail are full builds (the entailed graph restates all the others)")
         previous = cls(gen, state)
-        missing = [f for f in [previous.derived, previous.gen / "build.json", *(previous.file(s, x) for s in state.sources for x in ("layer", "reads"))]
+        # derived.nt may be missing: an accepted submission's generation has none (the build dumps the graph)
+        missing = [f for f in [previous.gen / "build.json",
+                               *(previous.file(s, x) for s in state.sources for x in ("layer", "reads", "suspects")),
+                               *(t for s in state.sources for t in tap_paths(previous.gen / STATE_DIR, s.file_stem))]
                    if not f.is_file()]
         if missing:
             raise StateUnusable(f"the current generation ({Path(gen).name}) lacks {missing[0].name}")
@@ -194,8 +204,10 @@ class PreviousBuild:
         return self.gen / "db"
 
     @property
-    def derived(self) -> Path:
-        return self.gen / DERIVED_FILE
+    def derived(self) -> Path | None:
+        """The derived graph as N-Triples, or None where the generation has none (an accept's): read it from the store."""
+        path = self.gen / DERIVED_FILE
+        return path if path.is_file() else None
 
     def file(self, old: SourceState, suffix: str) -> Path:
         return self.gen / STATE_DIR / f"{old.file_stem}.{suffix}.json"

@@ -12,7 +12,8 @@ and model pages, search and /sparql never show unreviewed results. Only :meth:`a
 named graph into the store, as a small new generation: a copy of the current one (hard links),
 the submission mapped and validated again against it (the graph may have changed since), its
 graph and PROV-O inserted, the derived leaderboards of the benchmarks it touches recomputed
-(derive/partial.py), ``derived.nt`` rewritten to match, then published. The running server picks
+(derive/partial.py), then published (without ``derived.nt``: the next build dumps the derived graph
+from the store where it needs it, rather than every accept writing millions of lines). The running server picks
 the new generation up on its next query.
 """
 
@@ -103,18 +104,22 @@ def agent(mint: Minter, name: str) -> str:
 
 
 def prov_triples(mapped: Mapped, mint: Minter, meta: dict, payload: bytes) -> list[ox.Triple]:
-    """The submission's PROV-O: who, when, its payload's hash and type, its graph and its results."""
+    """The submission's PROV-O: who, when, its payload's hash and type, its graph and its results; once
+    accepted, who accepted it and when (a pending submission's graph on disk has the rest)."""
     sub = mint.base + f"submission/{meta['id']}"
     lines = [
         (sub, RDF.type, iri(PWC.Submission)),
         (sub, PWC.submittedAt, typed(meta["submitted_at"], XSD.dateTime)),
-        (sub, PWC.acceptedAt, typed(meta["accepted_at"], XSD.dateTime)),
         (sub, PWC.payloadSha256, lit(hashlib.sha256(payload).hexdigest())),
         (sub, PWC.payloadMediaType, lit(meta.get("content_type") or "")),
         (mapped.graph, RDF.type, iri(PWC.SourceGraph)),
         (mapped.graph, PROV.wasDerivedFrom, iri(sub)),
     ]
-    for prop, who in ((PWC.submittedBy, meta["submitted_by"]), (PWC.acceptedBy, meta["accepted_by"])):
+    people = [(PWC.submittedBy, meta["submitted_by"])]
+    if meta.get("accepted_at"):
+        lines.append((sub, PWC.acceptedAt, typed(meta["accepted_at"], XSD.dateTime)))
+        people.append((PWC.acceptedBy, meta["accepted_by"]))
+    for prop, who in people:
         node = agent(mint, who)
         lines += [(sub, prop, iri(node)), (node, RDF.type, iri(PROV.Agent)), (node, PWC.name, lit(who))]
     for r in mapped.results():
@@ -184,8 +189,12 @@ class SubmissionService:
                     "iri": mint.base + f"submission/{sid}", "graph": checked.mapped.graph, "flags": found,
                     "touched": touched_benchmarks(checked.mapped, store), "results": len(checked.mapped.results()),
                     "base_iri": mint.base}
-            self.submissions.create(body, content_type, meta, checked.mapped.nquads(), report_of(checked),
-                                    (sid, folder))
+            # Pending, its named graph holds its PROV-O too: who submitted it, when, the payload's hash and type.
+            prov = prov_triples(checked.mapped, mint, {**meta, "id": sid, "content_type": content_type}, body)
+            graph = ox.NamedNode(checked.mapped.graph)
+            nquads = checked.mapped.nquads() + "".join(f"{ox.Quad(t.subject, t.predicate, t.object, graph)} .\n"
+                                                       for t in prov)
+            self.submissions.create(body, content_type, meta, nquads, report_of(checked), (sid, folder))
             folder = None
             return 202, {"id": sid, "iri": meta["iri"], "status": PENDING, "flags": found,
                          "touched": meta["touched"], **report_of(checked)}
@@ -282,10 +291,10 @@ class SubmissionService:
                 benchmarks, metrics, pairs = partial.touched(checked.mapped.triples)
                 graphs = derivation_graphs(store, mint)
                 change = partial.update(store, mint, graphs, benchmarks, metrics, pairs)
-                _recount_derived(store, mint)
+                _recount_derived(store, mint, change.added - change.removed)
                 store.flush()
-                store.dump(str(gen / DERIVED_FILE), format=ox.RdfFormat.N_TRIPLES,
-                           from_graph=ox.NamedNode(mint.graph("derived")))
+                # No derived.nt in this generation: writing it means dumping the whole derived graph (millions
+                # of triples at full scale) on every accept. The next build dumps it from the store, once.
                 _record_generation(current, gen, sid, change.stats_delta)
                 touched = touched_benchmarks(checked.mapped, store)
                 del store
@@ -325,14 +334,15 @@ def derivation_graphs(store: ox.Store, mint: Minter) -> list[str]:
     return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value not in skip)
 
 
-def _recount_derived(store: ox.Store, mint: Minter) -> None:
-    """The provenance graph's count of the derived graph's triples, as a build would write it."""
+def _recount_derived(store: ox.Store, mint: Minter, delta: int) -> None:
+    """The provenance graph's count of the derived graph's triples, as a build would write it: the old
+    count plus what the partial update added, less what it removed (not a count of the whole graph)."""
     derived, prov = ox.NamedNode(mint.graph("derived")), ox.NamedNode(mint.graph("provenance"))
     count = ox.NamedNode(PWC.tripleCount)
     old = list(store.quads_for_pattern(derived, count, None, prov))
     if not old:
         return
-    n = sum(1 for _ in store.quads_for_pattern(None, None, None, derived))
+    n = int(old[0].object.value) + delta
     for q in old:
         store.remove(q)
     store.add(ox.Quad(derived, count, ox.Literal(str(n), datatype=ox.NamedNode(XSD.integer)), prov))

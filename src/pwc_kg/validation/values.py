@@ -27,11 +27,13 @@ line ends, where ``$`` differs, nor Unicode spaces, where ``\\s`` does), a date 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import re
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Callable
 
-from .compiled import XSD, Constraint
+from .compiled import XSD, Constraint, shapes_path
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -194,10 +196,24 @@ def python_test(c: Constraint) -> Test | None:
     return None
 
 
-class ValueChecks:
-    """Value tests per path, run on lines as they are written; ``suspects``: path → subjects that failed one."""
+def shapes_digest(path: Path | None = None) -> str:
+    """What the suspects a build kept were found with: the shapes file and these tests' code, hashed
+    (a fixed test must not trust what the broken one passed)."""
+    h = hashlib.sha256(Path(path or shapes_path()).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
 
-    def __init__(self, constraints: list[Constraint]):
+
+class ValueChecks:
+    """Value tests per path, run on lines as they are written; ``suspects``: path → subjects that failed one.
+
+    A build runs one per source graph and keeps what it found with the source's state
+    (:meth:`to_json`); the next build merges those of the sources it does not read again
+    (:meth:`merge`), so their graphs need no scan either.
+    """
+
+    def __init__(self, constraints: list[Constraint], digest: str = ""):
+        self.digest = digest
         tests: dict[str, dict[tuple[str, str, str], Test]] = {}
         unstreamable: set[str] = set()
         for c in constraints:
@@ -214,6 +230,24 @@ class ValueChecks:
         self.graphs: set[str] = set()  # the graphs every line of which was shown to :meth:`see`
         self.suspects: dict[str, set[str]] = {}
         self.overflow: set[str] = set()  # paths with too many suspects: scanned in full
+
+    def to_json(self) -> dict:
+        return {"shapes": self.digest, "paths": sorted(self.paths), "overflow": sorted(self.overflow),
+                "suspects": {p: sorted(ss) for p, ss in sorted(self.suspects.items())}}
+
+    def merge(self, found: dict, graph: str) -> bool:
+        """Take in what another run found on every line of ``graph``; False (nothing taken) when it ran
+        with other shapes or tests: the graph is then scanned in full."""
+        if found.get("shapes") != self.digest or set(found.get("paths", ())) != set(self.paths):
+            return False
+        for p, subjects in found.get("suspects", {}).items():
+            mine = self.suspects.setdefault(p, set())
+            mine.update(subjects)
+            if len(mine) > MAX_SUSPECTS:
+                self.overflow.add(p)
+        self.overflow.update(found.get("overflow", ()))
+        self.graphs.add(graph)
+        return True
 
     def see(self, s: str, p: str, o: str, line: str) -> None:
         """A line of predicate ``p``: subject IRI ``s``, object as written ``o``."""
