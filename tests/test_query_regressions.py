@@ -24,3 +24,37 @@ def test_regression_values_block_per_variable_slowed_sota_tenfold_on_oxigraph(so
     remote = SparqlEndpointBackend("http://127.0.0.1:9/sparql")  # never contacted: the task is given as a term
     text = bind_params(remote, query, {"task": ox.NamedNode("https://example.org/task/qa"), "extra": "true"})
     assert "VALUES ?task_iri {" in text and "VALUES ?extra {" in text and "VALUES (" not in text
+
+
+class _Counting(EmbeddedBackend):
+    """The embedded backend, keeping the text of every SPARQL query it ran."""
+
+    def __init__(self, store):
+        super().__init__(store)
+        self.texts = []
+
+    def run(self, query):
+        self.texts.append(query)
+        return super().run(query)
+
+
+def test_regression_an_unknown_paper_title_compared_every_label_in_lower_case(lamini_store):
+    # A submission naming a new paper made resolve() run `LCASE(STR(?l)) = LCASE(?label)` over every
+    # label of every paper: 167 s for one title on the full archive (576k papers). A paper is now
+    # found by its exact title (index look-ups), its slug or IRI; the LCASE scan is gone, so a title
+    # in another casing no longer names it (smaller kinds, tasks here, still match in any case).
+    from pwc_kg.queries.resolve import EntityNotFound, resolve
+    from pwc_kg.store import StoreDir
+
+    backend = _Counting(StoreDir(lamini_store).open())
+    title = "LaMini-LM: A Diverse Herd of Distilled Models from Large-Scale Instructions"
+    found = resolve(backend, "Paper", title)
+    assert resolve(backend, "Paper", found.value.rsplit("/", 1)[1]) == found  # and so does its slug
+    try:
+        resolve(backend, "Paper", "A title no paper has")
+    except EntityNotFound:
+        pass
+    else:
+        raise AssertionError("an unknown title named a paper")
+    assert not [t for t in backend.texts if "LCASE" in t]
+    assert resolve(backend, "Task", "question answering").value.endswith("/task/question-answering")

@@ -22,6 +22,26 @@ def _rows(backend, query: str, bindings: dict) -> list[dict]:
     return backend.select(bind_values(query, bindings))
 
 
+# Kinds too many to compare every label in lower case (576k papers: 167 s for one title at full
+# scale): their labels are matched exactly (or they are named by slug or IRI, above).
+_EXACT_ONLY = {"Paper"}
+_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+
+def _by_label(backend, cls: ox.NamedNode, text: str) -> list[str]:
+    """The IRIs of the ``cls`` entities with ``text`` as one of their labels, exactly."""
+    store = getattr(backend, "store", None)
+    if isinstance(store, ox.Store):  # embedded: index look-ups (the SPARQL below scans every label)
+        label = ox.Literal(text)
+        found = {q.subject.value for p in _LABELS for q in store.quads_for_pattern(None, ox.NamedNode(p), label)
+                 if isinstance(q.subject, ox.NamedNode)
+                 and next(iter(store.quads_for_pattern(q.subject, _TYPE, cls)), None) is not None}
+        return sorted(found)[:20]
+    labels = " ".join(f"<{p}>" for p in _LABELS)
+    q = f"SELECT DISTINCT ?x WHERE {{ VALUES ?p {{ {labels} }} ?x ?p ?label . ?x a ?kind }} LIMIT 20"
+    return sorted({row["x"].value for row in _rows(backend, q, {"label": ox.Literal(text), "kind": cls})})
+
+
 def _exists(backend, kind: str, iri: str) -> bool:
     q = "SELECT ?x WHERE { ?x a ?kind } LIMIT 1"
     return bool(_rows(backend, q, {"x": ox.NamedNode(iri), "kind": ox.NamedNode(PWC[kind])}))
@@ -54,14 +74,12 @@ def resolve(backend, kind: str, text: str) -> ox.NamedNode:
                     return ox.NamedNode(candidate)
             except ValueError:
                 continue
-    labels = " ".join(f"<{p}>" for p in _LABELS)
-    q = f"SELECT DISTINCT ?x WHERE {{ VALUES ?p {{ {labels} }} ?x ?p ?label . ?x a ?kind }} LIMIT 20"
-    found = _rows(backend, q, {"label": ox.Literal(text), "kind": cls})
-    if not found:
+    iris = _by_label(backend, cls, text)
+    if not iris and kind not in _EXACT_ONLY:
+        labels = " ".join(f"<{p}>" for p in _LABELS)
         q = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?p {{ {labels} }} ?x a ?kind ; ?p ?l . "
              "FILTER(isLiteral(?l) && LCASE(STR(?l)) = LCASE(?label)) } LIMIT 20")
-        found = _rows(backend, q, {"label": ox.Literal(text), "kind": cls})
-    iris = sorted({row["x"].value for row in found})
+        iris = sorted({row["x"].value for row in _rows(backend, q, {"label": ox.Literal(text), "kind": cls})})
     if len(iris) == 1:
         return ox.NamedNode(iris[0])
     if not iris:
