@@ -22,9 +22,6 @@ def _rows(backend, query: str, bindings: dict) -> list[dict]:
     return backend.select(bind_values(query, bindings))
 
 
-# Kinds too many to compare every label in lower case (576k papers: 167 s for one title at full
-# scale): their labels are matched exactly (or they are named by slug or IRI, above).
-_EXACT_ONLY = {"Paper"}
 _TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 
@@ -52,8 +49,12 @@ def base_iri(backend) -> str | None:
     return rows[0]["b"].value if rows else None
 
 
-def resolve(backend, kind: str, text: str) -> ox.NamedNode:
-    """The IRI of the entity of ``kind`` that ``text`` names."""
+def resolve(backend, kind: str, text: str, *, any_case: bool = True) -> ox.NamedNode:
+    """The IRI of the entity of ``kind`` that ``text`` names.
+
+    ``any_case=False``: labels only as written. Comparing every label in lower case scans them all:
+    for papers at full scale (576k titles) that is minutes, too slow for a submission.
+    """
     text = text.strip()
     if not text:
         raise EntityNotFound(f"an empty {kind} name")
@@ -75,7 +76,7 @@ def resolve(backend, kind: str, text: str) -> ox.NamedNode:
             except ValueError:
                 continue
     iris = _by_label(backend, cls, text)
-    if not iris and kind not in _EXACT_ONLY:
+    if not iris and any_case:
         labels = " ".join(f"<{p}>" for p in _LABELS)
         q = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?p {{ {labels} }} ?x a ?kind ; ?p ?l . "
              "FILTER(isLiteral(?l) && LCASE(STR(?l)) = LCASE(?label)) } LIMIT 20")

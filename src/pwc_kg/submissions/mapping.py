@@ -265,7 +265,8 @@ class Resolver:
     def _find(self, kind: str, text: str, at: str, field_: str) -> str | None:
         """The IRI of the entity ``text`` names, or None for a new one; a problem when it names several or an unknown IRI."""
         try:
-            return resolve(self.backend, kind, text).value
+            # A paper by its exact title (or slug, IRI, arXiv URL): 576k titles in lower case take minutes.
+            return resolve(self.backend, kind, text, any_case=kind != "Paper").value
         except EntityNotFound as e:
             msg = str(e)
             if " of the " in msg or text.strip().startswith(("http://", "https://")):
