@@ -48,10 +48,10 @@ from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
 from .derive.entail import EntailedStats, materialise
 from .derive.inputs import Tap, read_taps, tap_paths
+from .derive.inputs import reads as derivation_reads  # which triples the derived graph is computed from
 from .validation.compiled import compile_shapes
 from .validation.values import ValueChecks, shapes_digest
 from .derive.leaderboards import DerivedStats, write_derived
-from .derive.leaderboards import reads as derivation_reads  # which triples the derived graph is computed from
 from .queries.binding import bind_values
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
 from .sources import SourceError, SourceFile, discover
@@ -638,14 +638,14 @@ def _reuse(previous: PreviousBuild, inp: _Input, gen: Path, stem: str, registry:
 
 def _read(inp: _Input, gen: Path, stem: str, staging: Path, loader: _Loader, registry: Registry, ctx_args: dict,
           progress: Progress | None, rewrite: bool, stream: IO[str] | None = None,
-          checked: ValueChecks | None = None, spans: "_Spans | None" = None) -> tuple[SourceRecord, SourceState]:
+          *, checked: ValueChecks, spans: "_Spans | None" = None) -> tuple[SourceRecord, SourceState]:
     """A source read and mapped; its graph loaded, or rewritten by difference where the previous store has it.
 
     With ``stream``, its N-Quads go into that stream, shared by all the sources of a full build.
     """
     chunks: list[Path] = []
     tap = Tap(gen / STATE_DIR, stem, inp.graph)  # the lines the derivation reads, kept for the next build too
-    checks = ValueChecks(compile_shapes(), shapes_digest())  # the shapes' value tests on every line
+    checks = checked.fresh()  # the shapes' value tests on every line
     watch = (tap, checks)
     if rewrite:  # compared with what the graph holds: staged
         writer = GraphWriter(inp.graph, staging, stem, chunks.append, watch=watch)

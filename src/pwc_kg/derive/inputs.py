@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import product
 from pathlib import Path
 from typing import Iterable
 
@@ -48,6 +49,16 @@ READS_TYPES = frozenset({PWC.Metric})  # of rdf:type triples, those with these c
 # Read in a second pass, once the first tells which subjects count (of 600k titles and 450k names
 # only those of the results' papers, the metrics and the benchmarks' tasks are kept).
 LATE = frozenset({PWC.name, PWC.title})
+
+
+def reads(predicate: str, obj: str | None = None) -> bool:
+    """Whether the derivation reads triples with this predicate (and, for rdf:type, this class): an
+    incremental build whose changes touch none of them keeps the derived graph.
+
+    >>> reads(PWC.title), reads(PWC.description), reads(RDF.type, PWC.Metric), reads(RDF.type, PWC.Method)
+    (True, False, True, False)
+    """
+    return predicate in READS or (predicate == RDF.type and obj in READS_TYPES)
 
 
 @dataclass
@@ -211,8 +222,7 @@ def tap_paths(folder: Path, stem: str) -> tuple[Path, Path]:
 def read_taps(taps: Iterable[tuple[Path, Path]], extra: Iterable[ox.Quad] = ()) -> Inputs:
     """What the derivation needs, from taps (pairs of files) and ``extra`` quads of other graphs."""
     taps = list(taps)
-    extra = [q for q in extra if q.predicate.value in READS or
-             (q.predicate.value == RDF.type and q.object.value in READS_TYPES)]
+    extra = [q for q in extra if reads(q.predicate.value, q.object.value)]
     reader = _Reader()
     for main, _ in taps:
         for q in ox.parse(path=str(main), format=ox.RdfFormat.N_QUADS):
@@ -279,12 +289,8 @@ class _Reader:
         """The first pass is done: which subjects' names and titles the second pass keeps."""
         groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
         for (_, r), (bs, ms, vs, xs, ds) in self.slots.items():
-            for b in bs:
-                for m in ms:
-                    for v in vs:
-                        for x in xs:
-                            for d in ds or [None]:
-                                groups[(b, m)][r] = Row(r, _decimal(v), d, _true(x))
+            for b, m, v, x, d in product(bs, ms, vs, xs, ds or [None]):  # the join, as SPARQL makes it
+                groups[(b, m)][r] = Row(r, _decimal(v), d, _true(x))
         self.results = {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
         self.slots = {}
         shown = {r.result for rows in self.results.values() for r in rows}
@@ -318,14 +324,11 @@ class _Reader:
         overrides = {}
         if self.wanted:
             for b, ts in self.task_of.items():
-                for t in ts:
-                    for dn in self.dataset_names.get(b, ()):
-                        for m in self.columns.get(b, ()):
-                            for tn in self.names.get(t, ()):
-                                for mn in self.names.get(m, ()):
-                                    key = (metric_key(tn), metric_key(dn), metric_key(mn))
-                                    if key in self.wanted:
-                                        overrides[(b, m)] = self.wanted[key]
+                for t, dn, m in product(ts, self.dataset_names.get(b, ()), self.columns.get(b, ())):
+                    for tn, mn in product(self.names.get(t, ()), self.names.get(m, ())):
+                        key = (metric_key(tn), metric_key(dn), metric_key(mn))
+                        if key in self.wanted:
+                            overrides[(b, m)] = self.wanted[key]
         titles = [(r, self.title_of[p]) for r, p in sorted(self.paper_of.items()) if p in self.title_of]
         return Inputs(dict(spellings), overrides, self.results, titles)
 
@@ -338,4 +341,4 @@ def _decimal(lexical: str) -> Decimal:
 
 
 __all__ = ["Inputs", "Row", "READS", "READS_TYPES", "Graphs", "Tap", "decide", "from_store", "read_taps",
-           "tap_paths"]
+           "reads", "tap_paths"]

@@ -29,7 +29,7 @@ from ..ntriples import boolean, date, decimal, integer, iri, lit
 from ..values import canonical_decimal
 from ..vocab import PWC, RDF, SKOS
 from . import directions
-from .inputs import READS, READS_TYPES, Inputs, Row, from_store
+from .inputs import Inputs, Row, from_store
 
 
 @dataclass
@@ -39,16 +39,6 @@ class DerivedStats:
     unranked_leaderboards: int = 0
     records: int = 0
     triples: int = 0
-
-
-def reads(predicate: str, obj: str | None = None) -> bool:
-    """Whether the derivation reads triples with this predicate (and, for rdf:type, this class): an
-    incremental build whose changes touch none of them keeps the derived graph (derive/inputs.py).
-
-    >>> reads(PWC.title), reads(PWC.description), reads(RDF.type, PWC.Metric), reads(RDF.type, PWC.Method)
-    (True, False, True, False)
-    """
-    return predicate in READS or (predicate == RDF.type and obj in READS_TYPES)
 
 
 def rank(rows: list[Row], higher: bool) -> list[tuple[int, Row]]:

@@ -213,6 +213,7 @@ class ValueChecks:
     """
 
     def __init__(self, constraints: list[Constraint], digest: str = ""):
+        self.constraints = constraints
         self.digest = digest
         tests: dict[str, dict[tuple[str, str, str], Test]] = {}
         unstreamable: set[str] = set()
@@ -230,6 +231,10 @@ class ValueChecks:
         self.graphs: set[str] = set()  # the graphs every line of which was shown to :meth:`see`
         self.suspects: dict[str, set[str]] = {}
         self.overflow: set[str] = set()  # paths with too many suspects: scanned in full
+
+    def fresh(self) -> "ValueChecks":
+        """The same tests, nothing found yet: one source's run, merged back with :meth:`merge`."""
+        return ValueChecks(self.constraints, self.digest)
 
     def to_json(self) -> dict:
         return {"shapes": self.digest, "paths": sorted(self.paths), "overflow": sorted(self.overflow),
