@@ -15,10 +15,11 @@ AttributeError: 'Papr' is not a term of https://w3id.org/pwc-kg/ontology# (see o
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from . import resources
 
 PWC_NS = "https://w3id.org/pwc-kg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/pwc-kg/ontology"
@@ -26,10 +27,7 @@ ONTOLOGY_IRI = "https://w3id.org/pwc-kg/ontology"
 
 def ontology_path() -> Path:
     """The ontology file: in a source checkout ``ontology/pwc.ttl``, in a wheel the packaged copy."""
-    packaged = resources.files("pwc_kg") / "data" / "ontology" / "pwc.ttl"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "ontology" / "pwc.ttl"
+    return resources.path("ontology/pwc.ttl")
 
 
 class ClosedNamespace:

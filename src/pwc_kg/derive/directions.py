@@ -51,9 +51,9 @@ def _flag(text: str, where: str) -> bool:
 
 
 def ontology_dir() -> Path:
-    from ..vocab import ontology_path
+    from .. import resources
 
-    return ontology_path().parent
+    return resources.folder("ontology")
 
 
 @lru_cache(maxsize=4)

@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from .. import resources
 from ..vocab import PWC_NS, ontology_path
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -42,10 +42,7 @@ class ContextError(ValueError):
 
 def context_path() -> Path:
     """The committed context: in a source checkout ``ontology/context.jsonld``, in a wheel the packaged copy."""
-    packaged = resources.files("pwc_kg") / "data" / "ontology" / "context.jsonld"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "ontology" / "context.jsonld"
+    return resources.path("ontology/context.jsonld")
 
 
 def _compact(iri: str, prefixes: dict[str, str]) -> str:

@@ -37,8 +37,10 @@ class OfflineError(ValueError):
 
 
 def html_path() -> Path:
-    """Where the committed page lives in a source checkout."""
-    return Path(__file__).resolve().parents[3] / "docs" / "ontology" / "index.html"
+    """The committed page: in a source checkout ``docs/ontology/index.html``, in a wheel the packaged copy."""
+    from .. import resources
+
+    return resources.path("docs/ontology/index.html")
 
 
 def ontology_terms(path: str | Path | None = None) -> list[str]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
+
+from .. import resources
 
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)(?:=\?(\w+))?\s+(\w+)(\?)?\s*(.*)$")
 ENTITY_KINDS = {"Paper", "Task", "Dataset", "Metric", "Model", "Method", "Benchmark", "EvaluationResult"}
@@ -42,10 +43,8 @@ class NamedQuery:
 
 
 def queries_dir() -> Path:
-    packaged = resources.files("pwc_kg") / "data" / "queries"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "queries"
+    """The named queries' folder: in a source checkout ``queries/``, in a wheel the packaged copy."""
+    return resources.folder("queries")
 
 
 def parse_query(name: str, text: str, path: Path) -> NamedQuery:

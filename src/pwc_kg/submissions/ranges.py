@@ -40,11 +40,10 @@ def _bound(text: str) -> int | None:
 
 @lru_cache(maxsize=2)
 def table(path: str | None = None) -> dict[str, tuple[int | None, int | None]]:
-    from ..derive.directions import _csv_rows, ontology_dir
+    from .. import resources
+    from ..derive.directions import _csv_rows
 
-    p = Path(path) if path else ontology_dir() / "metric-ranges.csv"
-    if not p.is_file():
-        return {}
+    p = Path(path) if path else resources.path("ontology/metric-ranges.csv")
     return {metric_key(r["metric"]): (_bound(r["min"] or ""), _bound(r["max"] or "")) for r in _csv_rows(p)}
 
 

@@ -31,12 +31,9 @@ SAMPLE = 20
 
 
 def shapes_path() -> Path:
-    from importlib import resources
+    from .. import resources
 
-    packaged = resources.files("pwc_kg") / "data" / "shapes" / "pwc-shapes.ttl"
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[3] / "shapes" / "pwc-shapes.ttl"
+    return resources.path("shapes/pwc-shapes.ttl")
 
 
 TARGETS = "__TARGETS__"  # replaced by the target class and its subclasses, at validation time

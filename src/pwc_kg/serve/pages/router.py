@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from ... import resources
 from ...__about__ import __version__
 from ...vocab import PWC, PWC_NS, RDFS
 from ..search import BackgroundIndex, SearchIndex
@@ -35,7 +36,7 @@ SEARCH_WAIT = 10.0  # seconds a search waits for an index still being built befo
 
 
 def load_static() -> dict[str, tuple[bytes, str]]:
-    folder = Path(__file__).resolve().parents[1] / "static"
+    folder = resources.folder("serve/static")
     return {f"/static/{p.name}": (p.read_bytes(), STATIC_TYPES.get(p.suffix, "application/octet-stream"))
             for p in sorted(folder.iterdir()) if p.is_file()}
 
@@ -53,7 +54,7 @@ class Pages:
         self.reads = Reads(site)
         self.static = load_static()
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parents[1] / "templates")),
+            loader=jinja2.FileSystemLoader(str(resources.folder("serve/templates"))),
             autoescape=True, trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
         self.env.globals.update(version=__version__, local_name=local_name)
         self.search_index()  # starts building the current generation's index
