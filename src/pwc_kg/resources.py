@@ -49,9 +49,10 @@ def root() -> Path:
     folders are at the top of the repository, two levels above ``src/pwc_kg``.
     """
     packaged = _PACKAGE / PACKAGED
-    if packaged.is_dir():
-        return packaged
-    return _PACKAGE.parents[1]
+    checkout = _PACKAGE.parents[1]
+    if packaged.is_dir() or not (_PACKAGE.parent.name == "src" and (checkout / "pyproject.toml").is_file()):
+        return packaged  # an installed copy: its files are the packaged ones (a missing one is named there)
+    return checkout
 
 
 def _base(name: str) -> tuple[Path, str]:
