@@ -16,7 +16,7 @@ Usage:
     python bench/generate_archive.py --out DIR [--scale 1.0] [--seed 42] [--no-gzip] [--parquet]
 
 With --parquet it also writes the same archive as Parquet, in the Hugging Face layout, under
-DIR/parquet/<name>/train-00000-of-00001.parquet (see json_to_parquet.py; that needs pyarrow and ijson).
+DIR/parquet/<repository>/data/train-00000-of-00001.parquet (see json_to_parquet.py; that needs pyarrow and ijson).
 
 Standard library only; orjson is used when importable (same bytes, faster).
 """
@@ -1657,7 +1657,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-gzip", action="store_true", help="write plain .json instead of .json.gz")
     ap.add_argument("--compresslevel", type=int, default=1, choices=range(1, 10), help="gzip level (default 1)")
     ap.add_argument("--parquet", action="store_true",
-                    help="also write the archive as Parquet, to OUT/parquet/<name>/train-00000-of-00001.parquet")
+                    help="also write the archive as Parquet, to OUT/parquet/<repository>/data/train-00000-of-00001.parquet")
     args = ap.parse_args(argv)
     if args.scale <= 0:
         ap.error("--scale must be > 0")

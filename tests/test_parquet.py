@@ -119,8 +119,8 @@ def test_the_lamini_fixture_as_parquet_gives_the_same_graph(tmp_path):
     assert results(quads) == 44
     graphs = {s["graph"].rsplit("/source/", 1)[1] for s in json.loads(
         (tmp_path / "parquet-store" / "current" / "build.json").read_text())["sources"]}
-    assert graphs == {f"{name}/{SHARD}" for name in ("papers-with-abstracts", "links-between-papers-and-code",
-                                                   "evaluation-tables", "methods", "datasets")}
+    # one graph per repository folder, named after it (tests/test_archive_layouts.py: the Hub's names and shards)
+    assert graphs == {"papers-with-abstracts", "links-between-papers-and-code", "evaluation-tables", "methods", "datasets"}
     rows = pwc_kg.open_store(tmp_path / "parquet-store").query("paper-results", paper=LAMINI_TITLE)
     assert len(rows) == 44
 
@@ -144,7 +144,8 @@ def test_a_generated_archive_as_parquet_gives_the_same_graph_and_rejects(tmp_pat
     # The JSON files and their Parquet copies share a folder: each build takes only what it is given.
     assert {s.path.suffix for s in discover([archive])} == {".gz"}
     parquet = discover([archive / "parquet"])
-    assert {s.path.suffix for s in parquet} == {".parquet"} and len(parquet) == 5
+    assert sorted(s.path.name for s in parquet) == sorted(["papers-with-abstracts", "links-between-paper-and-code",
+                                                           "evaluation-tables", "methods", "datasets"])
     quads, rejects = assert_same_graph([archive], [archive / "parquet"], tmp_path)
     assert len(quads) > 100_000 and len(rejects) > 10
 
@@ -339,8 +340,9 @@ def test_text_that_is_not_utf8_names_the_row_and_column(tmp_path):
 # ----------------------------------------------------------------------------- the Hugging Face layout
 
 
-def test_the_hugging_face_layout_with_shards_builds_one_graph_per_shard(tmp_path):
-    """pwc-archive/<name>/data/train-0000k-of-0000n.parquet: the same file names in every folder."""
+def test_the_hugging_face_layout_with_shards_builds_one_graph_per_repository(tmp_path):
+    """pwc-archive/<name>/data/train-0000k-of-0000n.parquet: the same file names in every folder; each folder is one
+    source, its shards read in order."""
     root = tmp_path / "pwc-archive"
     for f in LAMINI.glob("*.json"):
         records = json.loads(f.read_text(encoding="utf-8"))
@@ -352,9 +354,7 @@ def test_the_hugging_face_layout_with_shards_builds_one_graph_per_shard(tmp_path
     (root / "methods" / "README.md").write_text("---\nlicense: cc-by-sa-4.0\n---\n")
     report = pwc_kg.build([str(root)], tmp_path / "store")
     names = sorted(s.name for s in report.sources)
-    assert names == sorted([f"datasets/data/{SHARD}", f"links-between-papers-and-code/data/{SHARD}",
-                            f"methods/data/{SHARD}", f"papers-with-abstracts/data/{SHARD}"]
-                           + [f"train-0000{k}-of-00004.parquet" for k in range(4)])
+    assert names == ["datasets", "evaluation-tables", "links-between-papers-and-code", "methods", "papers-with-abstracts"]
     assert sum(s.records for s in report.sources if s.kind == "evaluation-tables") == 6
     rows = pwc_kg.open_store(tmp_path / "store").query("paper-results", paper=LAMINI_TITLE)
     assert len(rows) == 44

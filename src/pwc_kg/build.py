@@ -55,7 +55,7 @@ from .derive.leaderboards import DerivedStats, write_derived
 from .queries.binding import bind_values
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
 from .sources import SourceError, SourceFile, discover
-from .sources.archive import file_digest
+from .sources.archive import ARCHIVE_KINDS, every_record_rejected, file_digest
 from .stats import graph_counts
 from .submissions.rebuild import keep_accepted
 from .store import StoreDir
@@ -102,7 +102,9 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # process CPU (all threads) during each phase
     rejects_file: str = ""
-    skipped: list[str] = field(default_factory=list)  # files in source folders that are no archive file
+    skipped: list[str] = field(default_factory=list)  # files and folders under sources not read, holding no archive data
+    unread: list[str] = field(default_factory=list)  # not read, and may hold archive data (unreadable, a FIFO, ...)
+    missing: list[str] = field(default_factory=list)  # archive files missing from a folder that holds some of them
     derived: DerivedStats = field(default_factory=DerivedStats)
     derived_kept: bool = False  # incremental: no change touched what the derived graph is computed from
     entailed: EntailedStats | None = None  # with entail=True: the graph restated in standard terms
@@ -244,6 +246,8 @@ def _map_source(inp: _Input, writer: GraphWriter, ctx_args: dict, progress: Prog
         if progress and isinstance(index, int) and index % 5000 == 0:
             progress(src.name, index, None)
     writer.close()
+    if ctx.records and ctx.records_rejected == ctx.records and src.kind in ARCHIVE_KINDS:
+        raise every_record_rejected(src.path, src.kind, ctx.records)
     record.records = ctx.records
     record.records_rejected = ctx.records_rejected
     record.rejects = ctx.rejects.count - rejects_before
@@ -269,7 +273,9 @@ def build(
     """
     mint = Minter(base_iri)
     skipped: list[str] = []
-    files = discover(list(sources), skipped)
+    unread: list[str] = []
+    missing: list[str] = []
+    files = discover(list(sources), skipped, unread, missing)
     if not files:
         raise BuildError("no archive files among the sources")
     labels = graph_labels(files)
@@ -284,7 +290,7 @@ def build(
         try:
             report = _build_into(gen, inputs, mint, validate, progress, entail=entail, previous=previous)
             report.full_reason = reason
-            report.skipped = skipped
+            report.skipped, report.unread, report.missing = skipped, unread, missing
             if report.violations and not allow_violations:
                 # the generation is about to go: keep its report where the message says
                 kept = sd.path / "failed-validation.txt"

@@ -79,6 +79,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--full", action="store_true",
                    help="read every source again (by default a store built before reads only the files that changed)")
     b.add_argument("--allow-violations", action="store_true", help="publish the store even if it violates the shapes")
+    b.add_argument("--allow-unread", action="store_true",
+                   help="exit 0 even when files that may hold archive data were not read (by default: exit 3)")
     b.add_argument("--entail", action="store_true",
                    help="also restate the graph in the standard terms the ontology aligns to (schema.org, ML-Schema, PROV-O, ...), into graph/entailed")
     b.add_argument("--format", choices=("table", "json"), default="table", help="the summary's format")
@@ -228,7 +230,7 @@ def cmd_build(args) -> int:
         progress.end()
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, default=str))
-        return 0
+        return _unread_status(report, args)
     print(f"built {report.store} ({report.generation}): {report.mode} build"
           + (f" ({report.full_reason})" if report.full_reason else ""))
     for src in report.sources:
@@ -241,6 +243,10 @@ def cmd_build(args) -> int:
           f"{report.rejects:>8,} reject lines {report.triples:>11,} triples")
     for note in report.skipped:
         print(f"  skipped {note}")
+    for note in report.unread:
+        print(f"  unread  {note}")
+    for note in report.missing:
+        print(f"  missing {note}")
     for graph, change in report.changes.items():
         print(f"rewrote {graph}: {change['removed']:,} triples removed, {change['added']:,} added")
     if report.derived_kept:
@@ -250,7 +256,21 @@ def cmd_build(args) -> int:
         print(f"entailed: {report.entailed.triples:,} triples in {report.entailed.graph}")
     print(f"validation: {'conforms' if not report.violations else str(report.violations) + ' violations'}")
     print("seconds: " + ", ".join(f"{k} {v}" for k, v in report.seconds.items()))
-    return 0
+    return _unread_status(report, args)
+
+
+UNREAD_EXIT = 3  # built and published, but files that may hold archive data were not read
+
+
+def _unread_status(report, args) -> int:
+    """0, or 3 when the build passed over files that may hold archive data (unless --allow-unread)."""
+    if not report.unread or args.allow_unread:
+        return 0
+    n = len(report.unread)
+    print(f"pwc-kg build: {n} {'file or folder' if n == 1 else 'files or folders'} that may hold archive data "
+          f"{'was' if n == 1 else 'were'} not read (the 'unread' lines); the store was built without "
+          f"{'it' if n == 1 else 'them'}; exit {UNREAD_EXIT} (--allow-unread: exit 0)", file=sys.stderr)
+    return UNREAD_EXIT
 
 
 def cmd_validate(args) -> int:

@@ -8,12 +8,14 @@ read by ``parquet.py`` into the same records.
 
 from __future__ import annotations
 
+import errno
 import gzip
 import hashlib
 import os
 import re
+import stat
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -31,13 +33,40 @@ LINEAGE = "lineage"  # the curated lineage file (CSV)
 # The order a build reads them in: later kinds look up names the earlier ones defined.
 KINDS = (METHODS, DATASETS, PAPERS, CODE_LINKS, EVALUATION_TABLES, MODEL_INDEX, MODEL_CARDS, LINEAGE)
 
-_BY_NAME = {
-    "papers-with-abstracts": PAPERS,
-    "links-between-papers-and-code": CODE_LINKS,
-    "evaluation-tables": EVALUATION_TABLES,
-    "methods": METHODS,
-    "datasets": DATASETS,
+ARCHIVE_KINDS = (PAPERS, CODE_LINKS, EVALUATION_TABLES, METHODS, DATASETS)
+# Each archive file's name: as the dumps are named (papers-with-abstracts.json.gz, ...), and as its dataset
+# repository on the Hugging Face Hub is (pwc-archive/links-between-paper-and-code: "paper", not "papers").
+DUMP_NAMES = {
+    PAPERS: "papers-with-abstracts",
+    CODE_LINKS: "links-between-papers-and-code",
+    EVALUATION_TABLES: "evaluation-tables",
+    METHODS: "methods",
+    DATASETS: "datasets",
 }
+HUB_NAMES = {**DUMP_NAMES, CODE_LINKS: "links-between-paper-and-code"}
+_BY_NAME = {**{v: k for k, v in DUMP_NAMES.items()}, **{v: k for k, v in HUB_NAMES.items()}}
+# The dated dumps of pwc-archive/files: jul-28-evaluation-tables.json.gz, jul-29-papers-with-abstracts.json.gz;
+# also 2025-07-28-... and 20250728-...
+_DATE_PREFIX = re.compile(r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_]\d{1,2}(?:[-_]\d{4})?"
+                          r"|\d{4}-\d{2}-\d{2}|\d{8})[-_]", re.IGNORECASE)
+# A shard of a Hugging Face dataset: data/train-00000-of-00004.parquet
+SHARD = re.compile(r"(?P<split>[A-Za-z0-9_.]+)-(?P<index>\d{5})-of-(?P<total>\d{5})\.parquet")
+
+
+def kind_by_name(stem: str) -> str | None:
+    """The archive kind a file or folder name (without .json/.json.gz) says, with or without a date prefix.
+
+    >>> kind_by_name("jul-28-links-between-papers-and-code"), kind_by_name("links-between-paper-and-code")
+    ('code-links', 'code-links')
+    >>> kind_by_name("2025-07-29-papers-with-abstracts"), kind_by_name("README")
+    ('papers', None)
+    """
+    name = stem.lower()
+    kind = _BY_NAME.get(name)
+    if kind is None:
+        m = _DATE_PREFIX.match(name)
+        kind = _BY_NAME.get(name[m.end():]) if m else None
+    return kind
 
 
 class SourceError(Exception):
@@ -147,40 +176,135 @@ def is_parquet_file(path: Path) -> bool:
 
 
 def classify(path: Path) -> str:
-    """The kind of an archive file, by its name, else by its first record; of a Parquet file, by its columns."""
+    """The kind of an archive file, by its name (a dated dump's too), else by its first record; of a Parquet
+    file, by its columns; of a dataset repository folder (the Hugging Face layout), by its shards' columns."""
+    path = Path(path)
+    if path.is_dir():
+        return _repository_kind(path, repository_files(path))
     if is_parquet_file(path):
         from . import parquet  # pyarrow is imported only for Parquet input
 
         return parquet.classify(path)
-    kind = _BY_NAME.get(_stem(path))
+    kind = kind_by_name(_stem(path))
     if kind:
         return kind
     for _, record in iter_records(path):
         kind = kind_of_record(record)
         if kind:
             return kind
-        raise SourceError(path, "record 0", "not a record of any Papers With Code archive file "
-                          "(papers-with-abstracts, links-between-papers-and-code, evaluation-tables, methods, datasets)")
-    raise SourceError(path, "file", "an empty array, and the file name does not say which archive file it is")
+        raise NotAnArchiveFile(path, "record 0", "not a record of any Papers With Code archive file "
+                               "(papers-with-abstracts, links-between-papers-and-code, evaluation-tables, methods, datasets)")
+    raise NotAnArchiveFile(path, "file", "an empty array, and the file name does not say which archive file it is")
 
 
 class NotAnArchiveFile(SourceError):
-    """A Parquet file whose columns are those of no archive file: in a folder, it is skipped."""
+    """A file that can be read and holds no archive records (a README.json, a Parquet file of other
+    columns): in a folder, it is passed over and listed."""
 
 
-def parquet_files(folder: Path) -> list[Path]:
-    """The Parquet files of a folder: its own, and all those below a subfolder named for an archive file.
+# ----------------------------------------------------------------------------- what a path is
 
-    That is the Hugging Face layout (``pwc-archive/evaluation-tables/data/train-00000-of-00004.parquet``);
-    a folder named for an archive file is searched all the way down itself.
+
+def problem(path: Path) -> str | None:
+    """Why a path cannot be read as a file or folder (a FIFO, a device, a link loop, no permission), or None.
+
+    Nothing is opened that could block: a FIFO or a device is told by its mode before any read.
     """
-    if folder.name in _BY_NAME:
-        return sorted(f for f in folder.rglob("*") if f.is_file() and is_parquet_file(f))
-    found = [c for c in folder.iterdir() if c.is_file() and is_parquet_file(c)]
-    for sub in folder.iterdir():
-        if sub.is_dir() and sub.name in _BY_NAME:
-            found += [f for f in sub.rglob("*") if f.is_file() and is_parquet_file(f)]
-    return sorted(found)
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "a symbolic link loop"
+        if path.is_symlink():
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"a symbolic link to nothing ({target})"
+        return f"cannot be looked at: {e.strerror or e}"
+    mode = st.st_mode
+    if stat.S_ISDIR(mode):
+        try:
+            with os.scandir(path):
+                pass
+        except OSError as e:
+            return f"a folder that cannot be read: {e.strerror or e}"
+        return None
+    if not stat.S_ISREG(mode):
+        what = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a special file")
+        if path.is_symlink():
+            what = f"a link to {os.path.realpath(path)}, {what}"
+        return f"{what}, not a regular file: pwc-kg reads only regular files"
+    try:
+        with open(path, "rb") as f:
+            f.read(1)
+    except OSError as e:
+        return f"unreadable: {e.strerror or e}"
+    return None
+
+
+def is_shard(path: Path) -> bool:
+    return SHARD.fullmatch(path.name) is not None
+
+
+def _hidden(path: Path) -> bool:
+    return path.name.startswith(".")
+
+
+def repository_files(folder: Path) -> list[Path]:
+    """The Parquet files of a dataset repository folder, in the order its rows are numbered: every Parquet file
+    below it, but in hidden folders (a download's ``.cache``), by path (``data/train-00000-of-00004.parquet``
+    first)."""
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [Path(root) / f for f in files if is_parquet_file(Path(f)) and not f.startswith(".")]
+    return sorted(found, key=lambda f: f.relative_to(folder).parts)
+
+
+def is_repository(folder: Path) -> bool:
+    """Whether a folder is a dataset repository of the archive, as the Hugging Face Hub lays them out: named for an
+    archive file (``links-between-paper-and-code``, ``methods``, ...) and holding Parquet files, or holding
+    shards (``train-00000-of-00004.parquet``) in ``data/`` or in itself."""
+    folder = Path(folder)
+    try:
+        if kind_by_name(folder.name) and repository_files(folder):
+            return True
+        data = folder / "data"
+        return (data.is_dir() and any(is_parquet_file(f) for f in data.iterdir())) or \
+            any(is_shard(f) for f in folder.iterdir())
+    except OSError:
+        return False
+
+
+def _repository_kind(folder: Path, files: list[Path]) -> str:
+    """The one archive kind of a repository's Parquet files; its shard sets checked complete."""
+    if not files:
+        raise SourceError(folder, "file", "a dataset repository folder without Parquet files")
+    sets: dict[tuple[Path, str, int], set[int]] = {}
+    for f in files:
+        why = problem(f)
+        if why:
+            raise SourceError(f, "file", f"{why}; it is a part of the dataset repository {folder}")
+        m = SHARD.fullmatch(f.name)
+        if m:
+            sets.setdefault((f.parent, m["split"], int(m["total"])), set()).add(int(m["index"]))
+    for (parent, split, total), have in sorted(sets.items()):
+        lacking = [f"{split}-{k:05d}-of-{total:05d}.parquet" for k in range(total) if k not in have]
+        if lacking:
+            shown = ", ".join(lacking[:4]) + (f" and {len(lacking) - 4} more" if len(lacking) > 4 else "")
+            raise SourceError(parent, "file", f"{len(lacking)} of the {total} shards of the dataset repository "
+                              f"{folder.name} are missing: {shown} (an unfinished download?)")
+    from . import parquet
+
+    kinds = {f: parquet.classify(f) for f in files}
+    if len(set(kinds.values())) > 1:
+        shown = "; ".join(f"{f.relative_to(folder)}: {k}" for f, k in kinds.items())
+        raise SourceError(folder, "file", f"its Parquet files hold records of different archive files ({shown}): "
+                          "one repository folder is one archive file")
+    return next(iter(kinds.values()))
 
 
 def has_front_matter(path: Path) -> bool:
@@ -191,17 +315,23 @@ def has_front_matter(path: Path) -> bool:
         return False
 
 
+def _dataset_card(card: Path) -> bool:
+    """A README.md of an archive repository (its dataset card): no model card."""
+    return kind_by_name(card.parent.name) is not None or is_repository(card.parent)
+
+
 def _model_cards_in(folder: Path) -> bool:
     cards = [folder / "README.md", *folder.glob("*/README.md"), *folder.glob("*/*/README.md")]
-    # The dataset cards of the Hugging Face pwc-archive sets (evaluation-tables/README.md, ...) are no model cards.
-    return any(c.is_file() and c.parent.name not in _BY_NAME and has_front_matter(c) for c in cards)
+    return any(c.is_file() and has_front_matter(c) and not _dataset_card(c) for c in cards)
 
 
 def classify_other(path: Path) -> str | None:
-    """The kind of a source that is not an archive JSON file, or None."""
+    """The kind of a source that is not an archive file, or None."""
     if path.is_dir():
         if (path / "model-index.yml").is_file() or (path / "model-index.yaml").is_file():
             return MODEL_INDEX
+        if is_repository(path):
+            return None
         return MODEL_CARDS if _model_cards_in(path) else None
     name = path.name.lower()
     if name in ("model-index.yml", "model-index.yaml"):
@@ -213,48 +343,204 @@ def classify_other(path: Path) -> str | None:
     return None
 
 
-def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None) -> list[SourceFile]:
+# Files that may hold archive data in a form pwc-kg does not read: a build that passes one over says so in its exit status.
+_ARCHIVE_LIKE = re.compile(r"\.(json|jsonl|ndjson|parquet|gz|bz2|xz|zst|zip|tar|tgz|7z|part|incomplete|tmp|crdownload)"
+                           r"(\.|$)", re.IGNORECASE)
+
+
+def _archive_like(path: Path) -> bool:
+    stem = path.name.lower()
+    return bool(_ARCHIVE_LIKE.search(stem)) or any(name in stem for name in _BY_NAME if len(name) > 8)
+
+
+def _holds_archive_like(folder: Path, depth: int = 3) -> Path | None:
+    """An archive-like file below a folder (a few levels down), or None."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return None
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        p = Path(e.path)
+        if e.is_file() and _archive_like(p):
+            return p
+        if depth > 1 and e.is_dir(follow_symlinks=False):
+            found = _holds_archive_like(p, depth - 1)
+            if found:
+                return found
+    return None
+
+
+@dataclass
+class Discovery:
+    """What discovery found besides the sources, for the build's summary.
+
+    ``passed``: files and folders under a source that were not read and hold no archive data (a dataset card, a
+    README.json, a hidden folder), each with the reason. ``unread``: those that may hold archive data pwc-kg
+    could not read (unreadable, a FIFO or a device, a symlink loop, a format or a layout it does not read).
+    ``missing``: archive files missing from a folder that holds some of them.
+    """
+
+    passed: list[str] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def discover(paths: list[str | os.PathLike], skipped: list[str] | None = None, unread: list[str] | None = None,
+             missing: list[str] | None = None) -> list[SourceFile]:
     """The sources among the given files and folders.
 
-    A file given by name must be a source. A folder is a source itself when it holds a
-    model-index.yml or Hugging Face model cards; otherwise its ``.json``, ``.json.gz``, ``.parquet`` and
-    ``*lineage*.csv`` files are (and the Parquet files of the Hugging Face layout, see ``parquet_files``),
-    and the ``.json`` and ``.parquet`` files that are no archive file (a README.json, say) are skipped and
-    listed in ``skipped``.
+    A file given by name must be a source that can be read (else a SourceError). A folder is a source itself
+    when it holds a model-index.yml or Hugging Face model cards, or when it is a dataset repository of the archive
+    (``links-between-paper-and-code/`` with ``data/train-*.parquet``: one source, its rows numbered across its
+    shards in order, as the dump numbers its records). Otherwise its archive files are sources (``.json``,
+    ``.json.gz``, ``.parquet``, a dated dump, ``*lineage*.csv``) and so are its repository folders: the folder that
+    holds the five repositories. Everything else under it is listed with the reason it was not read: in
+    ``skipped`` what holds no archive data (a README.json, a dataset card), in ``unread`` what may (an
+    unreadable file, a FIFO, a symlink loop, an unknown format or layout). ``missing`` gets a line for a folder
+    holding some of the five archive files but not all. A caller that passes no list is not told; without
+    ``skipped``, a file of a folder that is no archive file fails.
     """
+    found = Discovery()
     seen: dict[Path, SourceFile] = {}
+    plain_folders: list[tuple[Path, set[str]]] = []
+
+    def add(path: Path, kind: str) -> str:
+        seen.setdefault(path.resolve(), SourceFile(path, kind))
+        return kind
+
     for p in map(Path, paths):
+        why = problem(p)
+        if why:
+            if not p.exists() and not p.is_symlink():
+                raise SourceError(p, "file", "no such file or folder")
+            raise SourceError(p, "file", why)
         if p.is_dir():
             other = classify_other(p)
             if other == MODEL_INDEX:
                 index = p / "model-index.yml" if (p / "model-index.yml").is_file() else p / "model-index.yaml"
-                seen.setdefault(index.resolve(), SourceFile(index, MODEL_INDEX))
+                add(index, MODEL_INDEX)
+                _read_folder_files(p, add, found, quiet=True, skipped=skipped)
             elif other == MODEL_CARDS:
-                seen.setdefault(p.resolve(), SourceFile(p, MODEL_CARDS))
-            for child in sorted(c for c in p.iterdir() if c.is_file()):
-                if is_json_file(child):
-                    try:
-                        seen.setdefault(child.resolve(), SourceFile(child, classify(child)))
-                    except SourceError as e:
-                        if skipped is None:
-                            raise
-                        skipped.append(f"{child}: {e.message}")
-                elif classify_other(child) == LINEAGE:
-                    seen.setdefault(child.resolve(), SourceFile(child, LINEAGE))
-            for child in parquet_files(p):
-                try:
-                    seen.setdefault(child.resolve(), SourceFile(child, classify(child)))
-                except NotAnArchiveFile as e:
-                    if skipped is None:
-                        raise
-                    skipped.append(f"{child}: {e.message}")
-        elif p.is_file():
-            kind = classify_other(p) or classify(p)
-            seen.setdefault(p.resolve(), SourceFile(p, kind))
+                add(p, MODEL_CARDS)
+                _read_folder_files(p, add, found, quiet=True, skipped=skipped)
+            elif is_repository(p):
+                repo = p.parent if p.name == "data" and repository_files(p.parent) == repository_files(p) else p
+                add(repo, classify(repo))
+                _list_repository_rest(repo, found)
+            else:
+                kinds = _read_folder_files(p, add, found, quiet=False, skipped=skipped)
+                plain_folders.append((p, kinds))
         else:
-            raise SourceError(p, "file", "no such file or folder")
+            m = SHARD.fullmatch(p.name)
+            kind = add(p, classify_other(p) or classify(p))
+            if m and int(m["total"]) > 1:
+                found.missing.append(f"{p}: read alone, shard {int(m['index']) + 1} of {int(m['total'])} "
+                                     f"(its rows numbered from 0); give its repository folder to read them all")
+    sources = list(seen.values())
+    # A file given beside the repository folder it lies in would be read twice.
+    repo_files = {f.resolve() for s in sources if s.path.is_dir() and s.kind in ARCHIVE_KINDS
+                  for f in repository_files(s.path)}
+    for s in [s for s in sources if not s.path.is_dir() and s.path.resolve() in repo_files]:
+        sources.remove(s)
+        found.passed.append(f"{s.path}: read as a part of its repository folder, which is among the sources")
+    have = {s.kind for s in sources}
+    for folder, kinds in plain_folders:
+        if 2 <= len(kinds) < len(ARCHIVE_KINDS):
+            lacking = [k for k in ARCHIVE_KINDS if k not in kinds and k not in have]
+            if lacking:
+                names = ", ".join(DUMP_NAMES[k] + (f" (the Hub's {HUB_NAMES[k]})" if HUB_NAMES[k] != DUMP_NAMES[k] else "")
+                                  for k in lacking)
+                found.missing.append(f"{folder}: holds {len(kinds)} of the {len(ARCHIVE_KINDS)} archive files; "
+                                     f"no {names} among the sources")
+    for target, items in ((skipped, found.passed), (unread, found.unread), (missing, found.missing)):
+        if target is not None:
+            target.extend(items)
     # Dependency order first, then file name, so that a build is the same whatever order it was given.
-    return sorted(seen.values(), key=lambda s: (KINDS.index(s.kind), s.name, str(s.path)))
+    return sorted(sources, key=lambda s: (KINDS.index(s.kind), s.name, str(s.path)))
+
+
+def _read_folder_files(folder: Path, add, found: Discovery, *, quiet: bool, skipped: list | None) -> set[str]:
+    """Adds the sources among a folder's entries; lists the rest (``quiet``: a model-card or model-index folder,
+    whose other entries its reader reads). Returns the archive kinds found."""
+    kinds: set[str] = set()
+    for child in sorted(folder.iterdir()):
+        why = problem(child)
+        if why:
+            if quiet and child.is_dir():
+                continue
+            (found.unread if not quiet or _archive_like(child) else found.passed).append(f"{child}: {why}")
+            continue
+        if child.is_dir():
+            if quiet:
+                continue
+            if _hidden(child):
+                found.passed.append(f"{child}: a hidden folder")
+            elif is_repository(child):
+                kinds.add(add(child, classify(child)))
+                _list_repository_rest(child, found)
+            else:
+                example = _holds_archive_like(child)
+                if example is not None:
+                    found.unread.append(f"{child}: a folder of no layout pwc-kg reads below a source, holding "
+                                        f"archive-like files ({example.relative_to(child)}, ...); give it as a source "
+                                        "itself to read it")
+                else:
+                    found.passed.append(f"{child}: a folder holding no archive files")
+            continue
+        if is_json_file(child) or is_parquet_file(child):
+            try:
+                kind = add(child, classify(child))
+            except NotAnArchiveFile as e:
+                if skipped is None:
+                    raise
+                found.passed.append(f"{child}: {e.position}: {e.message}")
+                continue
+            except SourceError as e:
+                found.unread.append(f"{child}: {e.position}: {e.message}")
+                continue
+            if kind in ARCHIVE_KINDS:
+                kinds.add(kind)
+        elif classify_other(child) == LINEAGE:
+            add(child, LINEAGE)
+        elif quiet:
+            continue
+        elif _hidden(child):
+            found.passed.append(f"{child}: a hidden file")
+        elif _archive_like(child):
+            found.unread.append(f"{child}: an archive-like file in a form pwc-kg does not read (it reads .json, "
+                                ".json.gz and .parquet archive files, and dataset repository folders)")
+        else:
+            found.passed.append(f"{child}: not a file pwc-kg reads")
+    return kinds
+
+
+def _list_repository_rest(repo: Path, found: Discovery) -> None:
+    """Lists what a repository folder holds besides its Parquet files (its dataset card, .gitattributes, ...)."""
+    parts = {f.resolve() for f in repository_files(repo)}
+    for root, dirs, files in os.walk(repo):
+        root_path = Path(root)
+        for d in sorted(dirs):
+            if d.startswith("."):
+                found.passed.append(f"{root_path / d}: a hidden folder (a download's cache, a Git folder)")
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            f = root_path / name
+            if f.resolve() in parts:
+                continue
+            why = problem(f)
+            if why:
+                found.unread.append(f"{f}: {why}")
+            elif name == "README.md" and root_path == repo:
+                found.passed.append(f"{f}: the repository's dataset card")
+            elif name.startswith("."):
+                found.passed.append(f"{f}: a hidden file")
+            elif _archive_like(f):
+                found.unread.append(f"{f}: an archive-like file in a dataset repository, which pwc-kg reads only "
+                                    "as its Parquet files")
+            else:
+                found.passed.append(f"{f}: not a file pwc-kg reads")
 
 
 class _NeedsPythonParser(Exception):
@@ -265,6 +551,19 @@ class _NeedsPythonParser(Exception):
 def iter_records(path: Path) -> Iterator[tuple[int, object]]:
     """(position, record) for each item of the file's top-level JSON array (of a Parquet file: each row)."""
     path = Path(path)
+    if path.is_dir():  # a dataset repository: its shards' rows, numbered across them in order
+        from . import parquet
+
+        files = repository_files(path)
+        _repository_kind(path, files)
+        start = 0
+        for f in files:
+            count = 0
+            for index, record in parquet.iter_records(f):
+                yield start + index, record
+                count = index + 1
+            start += count
+        return
     if is_parquet_file(path):
         from . import parquet
 
@@ -325,6 +624,8 @@ def _records(path: Path, parser, skip: int) -> Iterator[tuple[int, object]]:
         raise SourceError(path, f"record {count}", f"invalid JSON: {e}") from None
     except (EOFError, gzip.BadGzipFile, zlib.error) as e:
         raise SourceError(path, f"record {count}", f"damaged gzip file: {e}") from None
+    except OSError as e:  # unreadable, or a read that failed
+        raise SourceError(path, f"record {count}" if count else "file", f"cannot be read: {e.strerror or e}") from None
     except UnicodeDecodeError as e:
         if parser is ijson and ijson.backend != "python":
             raise _NeedsPythonParser(count) from None
@@ -342,11 +643,15 @@ def _first_significant_byte(f) -> bytes:
 
 
 def file_digest(path: Path) -> tuple[int, str]:
-    """(size in bytes, hex sha256) of a file; of a folder, over its files' relative names and bytes."""
+    """(size in bytes, hex sha256) of a file; of a folder, over its files' relative names and bytes (of a dataset
+    repository, its Parquet files')."""
     path = Path(path)
     h = hashlib.sha256()
     size = 0
-    files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+    if path.is_dir():  # a dataset repository: its Parquet files (not its card); a model-card folder: every file
+        files = repository_files(path) if is_repository(path) else sorted(f for f in path.rglob("*") if f.is_file())
+    else:
+        files = [path]
     for file in files:
         if path.is_dir():
             h.update(str(file.relative_to(path)).encode() + b"\0")
@@ -355,3 +660,20 @@ def file_digest(path: Path) -> tuple[int, str]:
                 h.update(chunk)
                 size += len(chunk)
     return size, h.hexdigest()
+
+
+def every_record_rejected(path: Path, kind: str, count: int) -> SourceError:
+    """The error for an archive source whose every record was rejected: most likely a file named for another
+    kind than it holds (methods records in evaluation-tables.json.gz); the first record tells."""
+    hint = ""
+    try:
+        for _, record in iter_records(path):
+            other = kind_of_record(record)
+            if other and other != kind:
+                hint = f"; its records look like {DUMP_NAMES.get(other, other)} records: is it named for the wrong file?"
+            break
+    except SourceError:
+        pass
+    what = f"{count} records" if count > 1 else "one record"
+    return SourceError(path, "file", f"every record was rejected ({what}, read as {DUMP_NAMES.get(kind, kind)}){hint}; "
+                       "a source that gives nothing fails the build")
