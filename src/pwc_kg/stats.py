@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .queries.binding import bind_values
+from .derive.directions import SOURCES
 from .vocab import PWC, PWC_NS
 
 
@@ -26,16 +27,31 @@ def class_counts(store: ox.Store, graphs: list[str] | None = None) -> dict[str, 
     return {row["c"].value: int(row["n"].value) for row in store.query(q) if isinstance(row["c"], ox.NamedNode)}
 
 
+_METRIC_DIRECTIONS = (f"SELECT ?how (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PWC.Metric}> ; "
+                      f"<{PWC.directionSource}> ?how }} GROUP BY ?how")
+# Benchmark+metric pairs (their leaderboard of all results) by how their direction was decided.
+_COVERAGE = (f"SELECT ?how (COUNT(?board) AS ?n) WHERE {{ ?board a <{PWC.Leaderboard}> ; "
+             f"<{PWC.includesExtraTrainingData}> true ; <{PWC.directionSource}> ?how }} GROUP BY ?how")
+
+
+def direction_counts(select) -> tuple[dict[str, int], dict[str, int]]:
+    """Metrics, and benchmark+metric pairs, by how their direction was decided (every source named, 0 or more),
+    from any ``select(query)`` (the embedded store's or a remote backend's)."""
+    out = []
+    for q in (_METRIC_DIRECTIONS, _COVERAGE):
+        counts = {how: 0 for how in SOURCES}
+        for row in select(q):
+            counts[row["how"].value] = int(row["n"].value)
+        out.append(counts)
+    return out[0], out[1]
+
+
 def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
     graphs = dict(sorted(graph_counts(store).items()))
     classes = {c.removeprefix(PWC_NS): n for c, n in sorted(class_counts(store).items()) if c.startswith(PWC_NS)}
-    directions = {}
-    q = (f"SELECT ?how (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.directionSource}> ?how }} "
-         "GROUP BY ?how")
-    for row in store.query(q, use_default_graph_as_union=True):
-        directions[row["how"].value] = int(row["n"].value)
+    directions, coverage = direction_counts(lambda q: store.query(q, use_default_graph_as_union=True))
     out = {"triples": sum(graphs.values()), "classes": classes, "graphs": graphs,
-           "metric_directions": {k: directions.get(k, 0) for k in ("table", "rule", "unknown")}}
+           "metric_directions": directions, "direction_coverage": coverage}
     if generation is not None and (generation / "build.json").is_file():
         build = json.loads((generation / "build.json").read_text())
         out["build"] = {k: build[k] for k in ("generation", "base_iri", "records", "records_rejected", "rejects",
@@ -47,8 +63,12 @@ def format_stats(stats: dict) -> str:
     lines = [f"triples  {stats['triples']:>12,}", "", "classes"]
     lines += [f"  {name:<24}{n:>12,}" for name, n in stats["classes"].items()]
     d = stats.get("metric_directions", {})
-    lines += ["", f"metric directions: {d.get('table', 0):,} from the table, {d.get('rule', 0):,} by rule, "
-                  f"{d.get('unknown', 0):,} unknown"]
+    lines += ["", "metric directions: " + ", ".join(f"{how} {n:,}" for how, n in d.items() if n)]
+    cov = stats.get("direction_coverage", {})
+    if any(cov.values()):
+        total = sum(cov.values()) or 1
+        lines += ["", "leaderboard directions (benchmark+metric pairs): " + ", ".join(
+            f"{how} {n:,} ({100 * n / total:.1f}%)" for how, n in cov.items() if n)]
     lines += ["", "graphs"]
     lines += [f"  {g:<60}{n:>12,}" for g, n in stats["graphs"].items()]
     if "build" in stats:

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 from ..iri import metric_key
 from ..vocab import PWC, RDF
 from . import directions
+from .when import when_of
 
 
 @dataclass(frozen=True)
@@ -38,24 +39,29 @@ class Row:
     result: str
     value: Decimal
     day: str | None
-    extra: bool
+    extra: bool | None  # None: the source did not say (no pwc:usesExtraTrainingData)
+    when: str | None = None  # when it was reported, for inferring directions: its date, else its paper's (when.py)
 
 
 # The triples the derivation reads (an incremental build whose changes touch none of them keeps
 # the derived graph; the tap keeps these lines).
 READS = frozenset({PWC.name, PWC.metric, PWC.metricName, PWC.task, PWC.datasetName, PWC.hasMetric, PWC.benchmark,
-                   PWC.value, PWC.usesExtraTrainingData, PWC.resultDate, PWC.reportedIn, PWC.title})
+                   PWC.value, PWC.usesExtraTrainingData, PWC.resultDate, PWC.reportedIn, PWC.title, PWC.dataset,
+                   PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.pdf, PWC.description})
 READS_TYPES = frozenset({PWC.Metric})  # of rdf:type triples, those with these classes
 # Read in a second pass, once the first tells which subjects count (of 600k titles and 450k names
 # only those of the results' papers, the metrics and the benchmarks' tasks are kept).
-LATE = frozenset({PWC.name, PWC.title})
+LATE = frozenset({PWC.name, PWC.title, PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.pdf,
+                  PWC.description})
+# Of papers, what tells when they were published (for the results without a date of their own).
+PAPER_DATES = (PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.pdf)
 
 
 def reads(predicate: str, obj: str | None = None) -> bool:
     """Whether the derivation reads triples with this predicate (and, for rdf:type, this class): an
     incremental build whose changes touch none of them keeps the derived graph.
 
-    >>> reads(PWC.title), reads(PWC.description), reads(RDF.type, PWC.Metric), reads(RDF.type, PWC.Method)
+    >>> reads(PWC.title), reads(PWC.synonym), reads(RDF.type, PWC.Metric), reads(RDF.type, PWC.Method)
     (True, False, True, False)
     """
     return predicate in READS or (predicate == RDF.type and obj in READS_TYPES)
@@ -67,6 +73,7 @@ class Inputs:
     overrides: dict[tuple[str, str], bool] = field(default_factory=dict)  # (benchmark, metric) → higher is better
     results: dict[tuple[str, str], list[Row]] = field(default_factory=dict)  # (benchmark, metric) → rows by IRI
     titles: list[tuple[str, str]] = field(default_factory=list)  # (result, its paper's title), by result
+    descriptions: dict[str, str] = field(default_factory=dict)  # benchmark → its dataset's description
 
     def directions(self) -> dict[str, tuple[bool | None, str, str]]:
         """metric → (higher is better, how decided, preferred label: the most used spelling)."""
@@ -110,7 +117,45 @@ def from_store(store: ox.Store | Graphs, graphs: list[str] | None = None) -> Inp
     paper_of = _smallest(g, PWC.reportedIn, set(shown))
     title_of = _smallest(g, PWC.title, set(paper_of.values()))
     inputs.titles = [(r, title_of[paper_of[r]]) for r in sorted(paper_of) if paper_of[r] in title_of]
+    papers = set(paper_of.values())
+    facts = {p: _smallest(g, p, papers) for p in PAPER_DATES}
+    inputs.results = _dated(inputs.results, paper_of, lambda paper: {p: facts[p].get(paper) for p in PAPER_DATES})
+    benchmarks = {b for b, _ in inputs.results}
+    dataset_of: dict[str, set[str]] = defaultdict(set)
+    description_of: dict[str, str] = {}
+    for row in g.select(f"SELECT ?b ?ds ?d WHERE {{ ?b <{PWC.dataset}> ?ds . ?ds <{PWC.description}> ?d }}"):
+        b, ds, d = row["b"].value, row["ds"].value, row["d"].value
+        if b in benchmarks:
+            dataset_of[b].add(ds)
+            if ds not in description_of or d < description_of[ds]:
+                description_of[ds] = d
+    inputs.descriptions = _descriptions(dataset_of, description_of)
     return inputs
+
+
+def _descriptions(dataset_of: dict[str, set[str]], description_of: dict[str, str]) -> dict[str, str]:
+    """benchmark → its dataset's description, for datasets of one benchmark only: a dataset shared by two
+    tasks (Penn Treebank: language modelling and parsing) has one description, written for one of them."""
+    users: dict[str, int] = defaultdict(int)
+    for datasets in dataset_of.values():
+        for ds in datasets:
+            users[ds] += 1
+    out = {}
+    for b, datasets in sorted(dataset_of.items()):
+        found = sorted(description_of[ds] for ds in datasets if ds in description_of and users[ds] == 1)
+        if found:
+            out[b] = found[0]
+    return out
+
+
+def _dated(results: dict, paper_of: dict[str, str], facts_of) -> dict:
+    """The rows again, each with when it was reported: its date, else its paper's (derive/when.py)."""
+    def when(r: Row) -> str | None:
+        if r.day:
+            return r.day
+        return when_of(facts_of(paper_of[r.result])) if r.result in paper_of else None
+
+    return {key: [Row(r.result, r.value, r.day, r.extra, when(r)) for r in rows] for key, rows in results.items()}
 
 
 def _spellings(g: Graphs) -> dict[str, Counter]:
@@ -143,12 +188,13 @@ def _results(g: Graphs) -> dict[tuple[str, str], list[Row]]:
     # pwc:benchmark is said of results only (leaderboards use pwc:onBenchmark): no type test needed.
     # Per named graph rather than over their union: a third faster; a result in two graphs is kept once.
     q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ GRAPH ?g {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; "
-         f"<{PWC.value}> ?v ; <{PWC.usesExtraTrainingData}> ?x OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }} }}")
+         f"<{PWC.value}> ?v OPTIONAL {{ ?r <{PWC.usesExtraTrainingData}> ?x }} "
+         f"OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }} }}")
     for row in g.per_graph(q):
         r = row["r"].value
-        d = row["d"]
+        d, x = row["d"], row["x"]
         groups[(row["b"].value, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
-                                                          _true(row["x"].value))
+                                                          None if x is None else _true(x.value))
     return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
 
 
@@ -191,7 +237,7 @@ class Tap:
     >>> tap.close()
     >>> i = read_taps([tap.paths])
     >>> i.results, dict(i.spellings)
-    ({('https://x/b', 'https://x/m'): [Row(result='https://x/r', value=Decimal('90.10'), day=None, extra=False)]}, {'https://x/m': Counter({'Acc': 1})})
+    ({('https://x/b', 'https://x/m'): [Row(result='https://x/r', value=Decimal('90.10'), day=None, extra=False, when=None)]}, {'https://x/m': Counter({'Acc': 1})})
     """
 
     predicates = READS | {RDF.type}
@@ -258,6 +304,9 @@ class _Reader:
         self.columns: dict[str, set[str]] = defaultdict(set)  # benchmark → pwc:hasMetric
         self.names: dict[str, set[str]] = defaultdict(set)
         self.title_of: dict[str, str] = {}
+        self.dataset_of: dict[str, set[str]] = defaultdict(set)  # benchmark → pwc:dataset
+        self.paper_facts: dict[str, dict[str, str]] = defaultdict(dict)  # paper → PAPER_DATES predicate → smallest
+        self.description_of: dict[str, str] = {}  # dataset → smallest description
         self.wanted = directions.overrides()
 
     def first(self, q: ox.Quad) -> None:
@@ -284,30 +333,42 @@ class _Reader:
             self.dataset_names[s].add(o)
         elif p == PWC.hasMetric:
             self.columns[s].add(o)
+        elif p == PWC.dataset:
+            self.dataset_of[s].add(o)
 
     def between(self) -> None:
         """The first pass is done: which subjects' names and titles the second pass keeps."""
         groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
         for (_, r), (bs, ms, vs, xs, ds) in self.slots.items():
-            for b, m, v, x, d in product(bs, ms, vs, xs, ds or [None]):  # the join, as SPARQL makes it
-                groups[(b, m)][r] = Row(r, _decimal(v), d, _true(x))
+            for b, m, v, x, d in product(bs, ms, vs, xs or [None], ds or [None]):  # the join, as SPARQL makes it
+                groups[(b, m)][r] = Row(r, _decimal(v), d, None if x is None else _true(x))
         self.results = {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
         self.slots = {}
         shown = {r.result for rows in self.results.values() for r in rows}
         self.paper_of = {r: p for r, p in self.paper_of.items() if r in shown}
         self.papers = set(self.paper_of.values())
+        benchmarks = {b for b, _ in self.results}
+        self.datasets = {d for b in benchmarks for d in self.dataset_of.get(b, ())}
         self.named = set(self.metrics)
         if self.wanted:
             self.named |= {t for ts in self.task_of.values() for t in ts}
             self.named |= {m for ms in self.columns.values() for m in ms}
 
     def second(self, q: ox.Quad) -> None:
-        s, o = q.subject.value, q.object.value
-        if q.predicate.value == PWC.name:
+        s, p, o = q.subject.value, q.predicate.value, q.object.value
+        if p == PWC.name:
             if s in self.named:
                 self.names[s].add(o)
-        elif s in self.papers and (s not in self.title_of or o < self.title_of[s]):
-            self.title_of[s] = o
+        elif p == PWC.title:
+            if s in self.papers and (s not in self.title_of or o < self.title_of[s]):
+                self.title_of[s] = o
+        elif p == PWC.description:
+            if s in self.datasets and (s not in self.description_of or o < self.description_of[s]):
+                self.description_of[s] = o
+        elif s in self.papers:
+            facts = self.paper_facts[s]
+            if p not in facts or o < facts[p]:
+                facts[p] = o
 
     def inputs(self) -> Inputs:
         spellings: dict[str, Counter] = defaultdict(Counter)
@@ -330,7 +391,11 @@ class _Reader:
                         if key in self.wanted:
                             overrides[(b, m)] = self.wanted[key]
         titles = [(r, self.title_of[p]) for r, p in sorted(self.paper_of.items()) if p in self.title_of]
-        return Inputs(dict(spellings), overrides, self.results, titles)
+        results = _dated(self.results, self.paper_of, lambda paper: self.paper_facts.get(paper, {}))
+        benchmarks = {b for b, _ in self.results}
+        descriptions = _descriptions({b: ds for b, ds in self.dataset_of.items() if b in benchmarks},
+                                     self.description_of)
+        return Inputs(dict(spellings), overrides, results, titles, descriptions)
 
 
 def _decimal(lexical: str) -> Decimal:

@@ -5,8 +5,10 @@ natural way (FILTER NOT EXISTS) takes minutes, so the build computes them once, 
 from one scan of the results, and stores them as triples that single-benchmark queries read
 in milliseconds:
 
-- every Metric's direction (``pwc:higherIsBetter``, with ``pwc:directionSource``) and its
-  preferred label (its most frequent spelling);
+- every Metric's direction (``pwc:higherIsBetter``, with ``pwc:directionSource`` and, when it was
+  inferred from dated results, the evidence), whether it measures a cost (``pwc:CostMetric``), and
+  its preferred label (its most frequent spelling); every leaderboard's direction likewise, which
+  may be decided for that benchmark alone (derive/inference.py);
 - per benchmark × metric, two ``pwc:Leaderboard``s (all results; only those without extra
   training data), ranked in the metric's direction (ties share a rank: 1, 1, 3), with
   their state of the art;
@@ -14,12 +16,14 @@ in milliseconds:
 - the record-setting results in date order (``pwc:Record``: the result, the one it beat and
   the margin). Undated results rank but set no record.
 
-Leaderboards of a metric whose direction is unknown are not ranked: no SOTA is claimed.
+Leaderboards of a metric whose direction is unknown are not ranked: no SOTA is claimed. A value
+on another scale than the rest of its leaderboard is flagged and kept out of ranks (derive/slips.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO
 
 import pyoxigraph as ox
@@ -29,12 +33,16 @@ from ..ntriples import boolean, date, decimal, integer, iri, lit
 from ..values import canonical_decimal
 from ..vocab import PWC, RDF, SKOS
 from . import directions
+from .inference import Decision, Evidence, decide
 from .inputs import Inputs, Row, from_store
+from .slips import scale_slips
 
 
 @dataclass
 class DerivedStats:
     metrics: dict[str, int] = field(default_factory=dict)  # by direction source
+    pairs: dict[str, int] = field(default_factory=dict)  # benchmark+metric pairs with results, by direction source
+    slips: int = 0  # values kept out of ranking for being on another scale
     leaderboards: int = 0
     unranked_leaderboards: int = 0
     records: int = 0
@@ -96,15 +104,14 @@ def write_derived(inputs: Inputs, mint: Minter, out: IO[str]) -> DerivedStats:
             stats.triples += len(lines)
             lines.clear()
 
-    metrics = inputs.directions()
-    for m, (higher, how, label) in sorted(metrics.items()):
-        stats.metrics[how] = stats.metrics.get(how, 0) + 1
-        metric_lines(add, m, higher, how, label)
-    override = inputs.overrides
-    for (b, m), higher in sorted(override.items()):
+    decided = decide(inputs)
+    for m, (decision, kind, label) in sorted(decided.metrics.items()):
+        stats.metrics[decision.source] = stats.metrics.get(decision.source, 0) + 1
+        metric_lines(add, m, decision, kind, label)
+    for (b, m), higher in sorted(inputs.overrides.items()):
         override_lines(add, mint, b, m, higher)
     for (b, m), rows in sorted(inputs.results.items()):
-        board_lines(add, mint, b, m, rows, *board_direction(metrics, override, b, m), stats)
+        board_lines(add, mint, b, m, rows, decided.boards[(b, m)], stats)
     # Oxigraph evaluates an OPTIONAL of two patterns over the whole store: copy each result's paper
     # title next to it, so that SOTA, leaderboard and history need one-pattern OPTIONALs only.
     for result, title in inputs.titles:
@@ -114,12 +121,24 @@ def write_derived(inputs: Inputs, mint: Minter, out: IO[str]) -> DerivedStats:
     return stats
 
 
-def metric_lines(add, m: str, higher: bool | None, how: str, label: str) -> None:
-    """A metric's preferred label and direction, into the derived graph."""
+def metric_lines(add, m: str, decision: Decision, kind: str, label: str) -> None:
+    """A metric's preferred label, direction and what it measures, into the derived graph."""
     add(m, SKOS.prefLabel, lit(label))
-    add(m, PWC.directionSource, lit(how))
-    if higher is not None:
-        add(m, PWC.higherIsBetter, boolean(higher))
+    direction_lines(add, m, decision)
+    if kind == directions.COST:
+        add(m, RDF.type, iri(PWC.CostMetric))
+
+
+def direction_lines(add, node: str, decision: Decision) -> None:
+    """A direction, how it was decided and, when inferred from dated results, the evidence."""
+    add(node, PWC.directionSource, lit(decision.source))
+    if decision.higher is not None:
+        add(node, PWC.higherIsBetter, boolean(decision.higher))
+    ev: Evidence | None = decision.evidence
+    if ev is not None:
+        add(node, PWC.directionResults, integer(ev.results))
+        add(node, PWC.directionPairs, integer(ev.pairs))
+        add(node, PWC.directionConcordance, decimal(canonical_decimal(Decimal(str(ev.concordance)))))
 
 
 def override_lines(add, mint: Minter, b: str, m: str, higher: bool) -> None:
@@ -131,26 +150,33 @@ def override_lines(add, mint: Minter, b: str, m: str, higher: bool) -> None:
     add(node, PWC.higherIsBetter, boolean(higher))
 
 
-def board_direction(metrics: dict, override: dict, b: str, m: str) -> tuple[bool | None, str]:
-    """A leaderboard's direction and how it was decided: the benchmark's override, else its metric's."""
+def board_direction(metrics: dict, override: dict, b: str, m: str) -> Decision:
+    """A leaderboard's direction by its override or its metric's name alone (accepted submissions, derive/partial.py)."""
     if (b, m) in override:
-        return override[(b, m)], directions.OVERRIDE
+        return Decision(override[(b, m)], directions.OVERRIDE)
     higher, how, _ = metrics.get(m, (None, directions.UNKNOWN, ""))
-    return higher, how
+    return Decision(higher, how)
 
 
 def leaderboard_iri(mint: Minter, b: str, m: str, with_extra: bool) -> str:
     return mint.base + "leaderboard/" + short_hash(f"{b}\x1f{m}\x1f{with_extra}", 16)
 
 
-def board_lines(add, mint: Minter, b: str, m: str, rows: list[Row], higher: bool | None, how: str,
+def board_lines(add, mint: Minter, b: str, m: str, rows: list[Row], decision: Decision,
                 stats: DerivedStats) -> None:
     """One benchmark and metric: its two leaderboards, the results' ranks, the SOTA and the records.
 
     The build (``derive``) and an accepted submission (derive/partial.py) both write them with this.
+    "Without extra training data" leaves out the results marked so; those that do not say stay.
     """
+    higher, how = decision.higher, decision.source
+    stats.pairs[how] = stats.pairs.get(how, 0) + 1
+    slips = scale_slips(rows) if higher is not None else {}
+    for result, why in sorted(slips.items()):
+        add(result, PWC.excludedFromRanking, lit(why))
+    stats.slips += len(slips)
     for with_extra in (True, False):
-        subset = rows if with_extra else [r for r in rows if not r.extra]
+        subset = rows if with_extra else [r for r in rows if r.extra is not True]
         if not subset:
             continue
         board = leaderboard_iri(mint, b, m, with_extra)
@@ -159,12 +185,12 @@ def board_lines(add, mint: Minter, b: str, m: str, rows: list[Row], higher: bool
         add(board, PWC.byMetric, iri(m))
         add(board, PWC.includesExtraTrainingData, boolean(with_extra))
         add(board, PWC.resultCount, integer(len(subset)))
-        add(board, PWC.directionSource, lit(how))
+        direction_lines(add, board, decision)
         if higher is None:
             stats.unranked_leaderboards += 1
             continue
         stats.leaderboards += 1
-        add(board, PWC.higherIsBetter, boolean(higher))
+        subset = [r for r in subset if r.result not in slips]
         rank_prop = PWC.rank if with_extra else PWC.rankWithoutExtraData
         best_written = False
         for n, row in rank(subset, higher):

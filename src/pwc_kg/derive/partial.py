@@ -12,7 +12,10 @@ depend on those benchmarks and metrics, and replaces them in the store's derived
   and the paper titles copied beside them.
 
 The result equals a full derivation of the same store (tested), so a later incremental build,
-which compares with ``derived.nt``, finds nothing to change.
+which compares with ``derived.nt``, finds nothing to change. One exception, by design: a direction
+decided from the data (a benchmark's description, its other metrics, dated results; see
+derive/inference.py) is kept as the last build decided it, and a new leaderboard gets its metric's
+direction by name only; the next build decides them again from all the data.
 """
 
 from __future__ import annotations
@@ -28,9 +31,13 @@ from ..ntriples import lit
 from ..queries.binding import bind_values
 from ..vocab import PWC, RDF
 from . import directions
-from .inputs import Graphs, Row, decide
+from .inference import Decision, Evidence, label_and_verdict, metric_decision
+from .inputs import Graphs, Row
 from .leaderboards import (DerivedStats, board_direction, board_lines, leaderboard_iri, metric_lines,
                            override_lines)
+
+# Directions decided from the data, kept by an update (see above).
+FROM_DATA = (directions.DESCRIPTION, directions.CONTEXT, directions.INFERRED)
 
 
 @dataclass
@@ -45,8 +52,8 @@ def _nodes(values) -> list[ox.NamedNode]:
     return [ox.NamedNode(v) for v in sorted(values)]
 
 
-def metric_directions_of(graphs: Graphs, metrics: set[str]) -> dict[str, tuple[bool | None, str, str]]:
-    """The directions of a few metrics, as the full derivation decides them (``inputs.decide``)."""
+def metric_directions_of(graphs: Graphs, metrics: set[str]) -> dict[str, tuple[Decision, str, str]]:
+    """The directions of a few metrics by their names, as the full derivation decides them: (decision, kind, label)."""
     spellings: dict[str, Counter] = defaultdict(Counter)
     if not metrics:
         return {}
@@ -57,7 +64,26 @@ def metric_directions_of(graphs: Graphs, metrics: set[str]) -> dict[str, tuple[b
          "GROUP BY ?m ?n")
     for row in graphs.select(bind_values(q, {"m": _nodes(metrics)})):
         spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
-    return {m: decide(counts) for m, counts in spellings.items()}
+    out = {}
+    for m, counts in spellings.items():
+        label, verdict = label_and_verdict(counts)
+        out[m] = (metric_decision(verdict, [])[0], verdict.kind, label)
+    return out
+
+
+def _stored(store: ox.Store, subject: str, derived: ox.NamedNode) -> Decision | None:
+    """A direction the derived graph holds for a metric or leaderboard, when it was decided from the data."""
+    values = {q.predicate.value: q.object.value
+              for q in store.quads_for_pattern(ox.NamedNode(subject), None, None, derived)}
+    how = values.get(PWC.directionSource)
+    if how not in FROM_DATA:
+        return None
+    higher = values.get(PWC.higherIsBetter)
+    ev = None
+    if PWC.directionPairs in values:
+        ev = Evidence(int(values[PWC.directionResults]), int(values[PWC.directionPairs]),
+                      float(values[PWC.directionConcordance]))
+    return Decision(None if higher is None else higher in ("true", "1"), how, ev)
 
 
 def _overrides_of(graphs: Graphs, benchmarks: set[str]) -> dict[tuple[str, str], bool]:
@@ -76,14 +102,15 @@ def _overrides_of(graphs: Graphs, benchmarks: set[str]) -> dict[tuple[str, str],
 
 def _rows_of(graphs: Graphs, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[Row]]:
     groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
-    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; <{PWC.value}> ?v ; "
-         f"<{PWC.usesExtraTrainingData}> ?x OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }}")
+    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; <{PWC.value}> ?v "
+         f"OPTIONAL {{ ?r <{PWC.usesExtraTrainingData}> ?x }} OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }}")
     for b in sorted({b for b, _ in pairs}):
         metrics = sorted(m for bb, m in pairs if bb == b)
         for row in graphs.select(bind_values(q, {"b": ox.NamedNode(b), "m": _nodes(metrics)})):
             r, d = row["r"].value, row["d"]
+            x = row["x"]
             groups[(b, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
-                                                 row["x"].value == "true")
+                                                 None if x is None else x.value in ("true", "1"))
     return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
 
 
@@ -153,9 +180,12 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
             delta.metrics[old_how] = delta.metrics.get(old_how, 0) - 1
         if m not in decided:
             continue
-        higher, how, label = decided[m]
+        decision, kind, label = decided[m]
+        decision = _stored(store, m, derived) or decision
+        decided[m] = (decision, kind, label)
+        higher, how = decision.higher, decision.source
         delta.metrics[how] = delta.metrics.get(how, 0) + 1
-        metric_lines(new, m, higher, how, label)
+        metric_lines(new, m, decision, kind, label)
         if old_how is not None and (old_how, old_higher) != (how, None if higher is None else str(higher).lower()):
             q = f"SELECT DISTINCT ?b WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.benchmark}> ?b }}"
             pairs |= {(row["b"].value, m) for row in g.select(bind_values(q, {"m": ox.NamedNode(m)}))}
@@ -170,7 +200,10 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
         override_lines(new, mint, b, m, higher)
     # The leaderboards of each touched pair.
     all_metrics = {m for _, m in pairs}
-    known = {**metric_directions_of(g, all_metrics - set(decided)), **decided}
+    named = {m: (_stored(store, m, derived) or d, kind, label)
+             for m, (d, kind, label) in metric_directions_of(g, all_metrics - set(decided)).items()}
+    named.update(decided)
+    known = {m: (d.higher, d.source, label) for m, (d, _, label) in named.items()}
     rows_by_pair = _rows_of(g, pairs)
     shown: set[str] = set()
     old_stats = DerivedStats()
@@ -184,16 +217,26 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
                 else:
                     old_stats.unranked_leaderboards += 1
             old_quads.update(board_quads)
+            if with_extra:
+                kept = _stored(store, board, derived)
+                for q in board_quads:
+                    if q.predicate.value == PWC.directionSource:
+                        old_stats.pairs[q.object.value] = old_stats.pairs.get(q.object.value, 0) + 1
             for q in store.quads_for_pattern(None, ox.NamedNode(PWC.leaderboard), ox.NamedNode(board), derived):
                 old_stats.records += 1
                 old_quads.update(store.quads_for_pattern(q.subject, None, None, derived))
         rows = rows_by_pair.get((b, m), [])
         for r in rows:
-            old_quads.update(old_of(r.result))
+            mine = old_of(r.result)
+            old_stats.slips += sum(q.predicate.value == PWC.excludedFromRanking for q in mine)
+            old_quads.update(mine)
         shown.update(r.result for r in rows)
         if not rows:
             continue
-        board_lines(new, mint, b, m, rows, *board_direction(known, override, b, m), delta)
+        decision = board_direction(known, override, b, m)
+        if kept is not None and decision.source != directions.OVERRIDE:
+            decision = kept
+        board_lines(new, mint, b, m, rows, decision, delta)
     for result, title in _titles_of(g, sorted(shown)):
         new(result, PWC.paperTitle, lit(title))
     new_quads = new.quads()
@@ -206,6 +249,10 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
     delta.leaderboards -= old_stats.leaderboards
     delta.unranked_leaderboards -= old_stats.unranked_leaderboards
     delta.records -= old_stats.records
+    delta.slips -= old_stats.slips
+    for how, n in old_stats.pairs.items():
+        delta.pairs[how] = delta.pairs.get(how, 0) - n
+    delta.pairs = {k: v for k, v in delta.pairs.items() if v}
     delta.triples = len(new_quads) - len(old_quads)
     delta.metrics = {k: v for k, v in delta.metrics.items() if v}
     return change

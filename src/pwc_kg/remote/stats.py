@@ -7,6 +7,7 @@ a server may hold others (Virtuoso keeps its own system graphs).
 from __future__ import annotations
 
 from ..queries.resolve import base_iri
+from ..stats import direction_counts
 from ..vocab import PWC, PWC_NS
 from .transport import RemoteError
 
@@ -26,10 +27,6 @@ def endpoint_stats(backend) -> dict:
          "GROUP BY ?c ORDER BY ?c")
     for row in backend.select(q):
         classes[row["c"].value.removeprefix(PWC_NS)] = int(row["n"].value)
-    directions = {}
-    q = (f"SELECT ?how (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.directionSource}> ?how }} "
-         "GROUP BY ?how")
-    for row in backend.select(q):
-        directions[row["how"].value] = int(row["n"].value)
+    directions, coverage = direction_counts(backend.select)
     return {"triples": sum(graphs.values()), "classes": classes, "graphs": dict(sorted(graphs.items())),
-            "metric_directions": {k: directions.get(k, 0) for k in ("table", "rule", "unknown")}}
+            "metric_directions": directions, "direction_coverage": coverage}

@@ -59,7 +59,8 @@ DERIVED_TERMS = {PWC[t] for t in (
     "previousRecord", "improvement", "previousValue", "paperTitle", "bestValue", "supersededOn", "recordDate",
     "recordIndex", "directionOverride", "sha256", "byteSize", "fileName", "sourceKind", "recordCount",
     "rejectCount", "tripleCount", "toolVersion", "baseIri", "fromSubmission", "submittedAt", "acceptedAt",
-    "acceptedBy", "submittedBy", "payloadMediaType")}
+    "acceptedBy", "submittedBy", "payloadMediaType", "CostMetric", "directionResults", "directionPairs",
+    "directionConcordance", "excludedFromRanking")}
 ALLOWED_OTHER = {RDF.type, SKOS.altLabel, OWL.sameAs}
 SUBJECT_KINDS = {"paper", "author", "task", "area", "dataset", "method", "collection", "proceeding", "repository",
                  "code-link", "model", "metric", "benchmark", "result", "data-loader"}

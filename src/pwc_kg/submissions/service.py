@@ -352,8 +352,13 @@ def _record_generation(previous: Path, gen: Path, sid: str, delta: DerivedStats)
     """The new generation's build.json (derived counts updated) and its list of accepted submissions."""
     build = json.loads((previous / "build.json").read_text(encoding="utf-8"))
     derived = build.setdefault("derived", {})
-    for key in ("leaderboards", "unranked_leaderboards", "records", "triples"):
+    for key in ("leaderboards", "unranked_leaderboards", "records", "triples", "slips"):
         derived[key] = derived.get(key, 0) + getattr(delta, key)
+    pairs = derived.setdefault("pairs", {})
+    for how, n in delta.pairs.items():
+        pairs[how] = pairs.get(how, 0) + n
+        if not pairs[how]:
+            del pairs[how]
     metrics = derived.setdefault("metrics", {})
     for how, n in delta.metrics.items():
         metrics[how] = metrics.get(how, 0) + n
