@@ -45,7 +45,7 @@ SELECT ?label ?how ?higher ?task ?dataset WHERE {
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sources", nargs="+")
-    ap.add_argument("--truth", default=str(Path(__file__).parents[1] / "tests" / "fixtures" / "sota-extractor" / "direction-truth.csv"))
+    ap.add_argument("--truth", help="a truth file (metric,dataset,higher_is_better); none: check nothing", default=str(Path(__file__).parents[1] / "tests" / "fixtures" / "sota-extractor" / "direction-truth.csv"))
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         pwc_kg.build(args.sources, Path(tmp) / "s")
@@ -68,7 +68,7 @@ def report_pairs(rows, truth_path: str) -> None:
         if by.get(how):
             print(f"  {how:<12}{by[how]:>6}")
     truth = {}
-    if Path(truth_path).is_file():
+    if truth_path != "none" and Path(truth_path).is_file():
         with open(truth_path, encoding="utf-8") as f:
             truth = {(r["metric"], r["dataset"]): r["higher_is_better"] == "true" for r in csv.DictReader(
                 line for line in f if not line.startswith("#"))}

@@ -578,6 +578,32 @@ METRIC_FAMILIES = [f.split("|") for f in [
     "Error rate|Percentage error|Accuracy|Top-1 Error Rate|Params|FLOPs",
     "Spearman Correlation|Pearson Correlation|Accuracy|Kappa|F1|MAE",
 ]]
+# The long tail real tables show: about half the distinct metric names of real files are none of the above.
+# Split and catch-all columns (their direction is the table's own), per-dataset and per-domain columns beside
+# a known metric, and names of their own (each with its direction, which only dated results tell).
+GENERIC_COLUMNS = ["Dev", "Test", "Overall", "All", "Average", "Validation", "Score", "In-domain", "Out-of-domain"]
+DOMAIN_COLUMNS = ["Books", "DVD", "Electronics", "Kitchen", "News", "Web", "Forum", "Legal", "Medical", "Wiki",
+                  "SemEval 2013", "SemEval 2015", "Senseval 2", "Senseval 3", "RACE-h", "RACE-m", "Food", "Price"]
+TAIL_TABLES = 0.3  # share of leaderboards with long-tail columns
+SLIP_RATE = 0.001  # share of percentage values written as a fraction (a scale slip)
+
+
+def _tail_names(n: int) -> list[str]:
+    rng = random.Random(20250724)
+    letters = "ABCDEFGHJKLMNPRSTVWXZ"
+    suffixes = ["", "", "", "@5", "-R", " (dev)", " score", "-2", " v2", "+"]
+    out: list[str] = []
+    while len(out) < n:
+        name = "".join(rng.choice(letters) for _ in range(rng.choice((2, 3, 3, 4)))) + rng.choice(suffixes)
+        if name not in out and name.upper() not in {"AP", "AR", "MAE", "MSE", "FID", "KID", "WER", "CER", "EER"}:
+            out.append(name)
+    return out
+
+
+TAIL_NAMES = _tail_names(1500)
+TAIL_CW = cum(r ** -1.1 for r in range(1, len(TAIL_NAMES) + 1))
+for _i, _n in enumerate(TAIL_NAMES):  # 3 in 4 higher is better, from ranges real columns have
+    METRIC_SPECS.setdefault(_n, (5.0, 95.0, 1 if _i % 4 else -1, 2, "num"))
 METRICS_PER_TABLE_CW = cum([42, 27, 13, 9, 5, 4])  # 1..6; the plan then corrects the total exactly
 TABLE_SIZES = list(range(1, 1501))
 TABLE_SIZE_CW = cum(r ** -2.0 for r in TABLE_SIZES)  # Zipf: most 1-10 rows, a few with 500-1,500
@@ -1419,7 +1445,10 @@ class Leaderboards:
         n_rows, n_metrics = self.sizes[t], self.mets[t]
         family = rng.choice(METRIC_FAMILIES)
         names = sorted(rng.sample(family, n_metrics), key=family.index)
-        table = TableStyle(rng, names)
+        like: dict[str, str] = {}
+        if rng.random() < TAIL_TABLES:
+            names, like = self.tail_columns(rng, names)
+        table = TableStyle(rng, names, like)
         dups = sum(rng.random() < 0.003 for _ in range(n_rows - 1))
         scored = sorted((self.row(table) for _ in range(n_rows - dups)), key=lambda qr: -qr[0])
         rows = [r for _, r in scored]
@@ -1431,6 +1460,25 @@ class Leaderboards:
         self.stats["metric_values"] += len(rows) * len(names)
         self.stats["duplicate_rows"] += dups
         return {"metrics": names, "rows": rows}
+
+    def tail_columns(self, rng: random.Random, names: list[str]) -> tuple[list[str], dict[str, str]]:
+        """The columns of a long-tail leaderboard, as many as planned: its first metric, then splits, domains
+        or names of their own."""
+        main, n = names[0], len(names)
+        u = rng.random()
+        if u < 0.35:  # split and catch-all columns, measured like the main metric (with it, or alone)
+            alone = n == 1 or rng.random() < 0.4
+            cols = rng.sample(GENERIC_COLUMNS, min(n if alone else n - 1, len(GENERIC_COLUMNS)))
+            return (cols if alone else [main, *cols]), {c: main for c in cols}
+        if u < 0.6 and n >= 2:  # one column per dataset or domain, beside the main metric
+            cols = rng.sample(DOMAIN_COLUMNS, min(n - 1, len(DOMAIN_COLUMNS)))
+            return [main, *cols], {c: main for c in cols}
+        tail: list[str] = []
+        while len(tail) < n:
+            name = pick(rng, TAIL_NAMES, TAIL_CW)
+            if name not in tail:
+                tail.append(name)
+        return tail, {}
 
     def row(self, table: "TableStyle") -> tuple[float, dict]:
         rng = self.rng
@@ -1522,9 +1570,10 @@ def code_links(rng: random.Random, hint: str) -> list[dict]:
 class TableStyle:
     """Per-leaderboard choices: metric columns, value scale, decimals, string or number values."""
 
-    def __init__(self, rng: random.Random, names: list[str]):
+    def __init__(self, rng: random.Random, names: list[str], like: dict[str, str] | None = None):
         self.names = names
-        self.specs = {n: METRIC_SPECS.get(n, (10.0, 99.0, 1, 2, "num")) for n in names}
+        like = like or {}
+        self.specs = {n: METRIC_SPECS.get(like.get(n, n), (10.0, 99.0, 1, 2, "num")) for n in names}
         self.center = rng.uniform(0.15, 0.5)
         self.slope = rng.uniform(0.25, 0.45)
         self.numbers = rng.random() < 0.08  # some leaderboards hold JSON numbers, not strings
@@ -1544,6 +1593,8 @@ class TableStyle:
         u = rng.random()
         if u < QUIRK_RATE:
             return quirk(rng, QUIRKS[int(u / 0.005)], v, dec, kind)
+        if kind == "num" and lo >= 1 and hi <= 100 and rng.random() < SLIP_RATE:
+            return f"{v / 100:.{dec + 2}f}"  # a scale slip: a fraction among percentages
         if kind in ("params", "flops"):
             return int(v) if self.numbers else magnitude(v, kind)
         if self.numbers or u > 0.985:
