@@ -278,6 +278,7 @@ def test_a_folder_of_no_known_layout_holding_archive_files_is_listed(archive, tm
 
 def test_files_holding_no_archive_data_are_listed_and_the_build_exits_0(archive, tmp_path):
     (archive / "README.json").write_text('[{"hello": "world"}]')
+    (archive / "EXPECTED.json").write_text('{"papers": 1}')  # a JSON object: no archive file is one
     (archive / ".DS_Store").write_bytes(b"\0")
     (archive / "notes").mkdir()
     (archive / "notes" / "todo.txt").write_text("read the papers")
@@ -285,7 +286,8 @@ def test_files_holding_no_archive_data_are_listed_and_the_build_exits_0(archive,
     run = cli("build", str(archive), "--store", str(store))
     assert run.returncode == 0, run.stderr
     skipped = report_of(store)["skipped"]
-    for name, why in (("README.json", "not a record of any"), (".DS_Store", "hidden"), ("notes", "no archive files"),
+    for name, why in (("README.json", "not a record of any"), ("EXPECTED.json", "no archive file"),
+                      (".DS_Store", "hidden"), ("notes", "no archive files"),
                       ("SOURCE.md", "not a file pwc-kg reads"), ("expected-results.tsv", "not a file pwc-kg reads")):
         assert [s for s in skipped if Path(s.split(": ")[0]).name == name and why in s], (name, skipped)
         assert f"  skipped {archive / name}" in run.stdout

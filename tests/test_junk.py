@@ -778,8 +778,10 @@ REAL_JUNK_RECORDS = {
     PAPERS: [{"paper_url": "https://paperswithcode.com/paper/from-the-future", "title": "A paper from the future",
               "date": "2222-01-01", "authors": ["A. Author"]}],
     DATASETS: [{"url": "https://paperswithcode.com/dataset/sqli", "name": SQLI, "full_name": SQLI, "description": SQLI}],
-    METHODS: [],
-    CODE_LINKS: [],
+    # one good record each: a source whose every record is rejected fails the build (tests/test_archive_layouts.py)
+    METHODS: [{"url": "https://paperswithcode.com/method/adam", "name": "Adam"}],
+    CODE_LINKS: [{"paper_url": "https://paperswithcode.com/paper/a-paper-with-code", "paper_title": "A paper with code",
+                  "repo_url": "https://github.com/example/code"}],
     EVALUATION_TABLES: [
         {"task": "", "datasets": [{"dataset": "PIQA", "sota": {"metrics": ["Accuracy"],
                                                                 "rows": [{"model_name": "X", "metrics": {"Accuracy": "1"}}]}}]},

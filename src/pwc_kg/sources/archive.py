@@ -188,12 +188,18 @@ def classify(path: Path) -> str:
     kind = kind_by_name(_stem(path))
     if kind:
         return kind
-    for _, record in iter_records(path):
-        kind = kind_of_record(record)
-        if kind:
-            return kind
-        raise NotAnArchiveFile(path, "record 0", "not a record of any Papers With Code archive file "
-                               "(papers-with-abstracts, links-between-papers-and-code, evaluation-tables, methods, datasets)")
+    try:
+        for _, record in iter_records(path):
+            kind = kind_of_record(record)
+            if kind:
+                return kind
+            raise NotAnArchiveFile(path, "record 0", "not a record of any Papers With Code archive file (papers-with-"
+                                   "abstracts, links-between-papers-and-code, evaluation-tables, methods, datasets)")
+    except SourceError as e:
+        if e.position == "byte 0" and not isinstance(e, NotAnArchiveFile):  # a JSON object, or no JSON: no archive file
+            raise NotAnArchiveFile(path, e.position, f"{e.message}: no archive file (each is a JSON array of records), "
+                                   "and the file name does not say it is one") from None
+        raise
     raise NotAnArchiveFile(path, "file", "an empty array, and the file name does not say which archive file it is")
 
 
