@@ -52,7 +52,7 @@ def test_approximate_values_are_kept_with_a_note():
 
 
 @pytest.mark.parametrize("raw", ["-", "\u2212", "--*", "", "  ", "Yes", "No", "?", "nan", "inf", "N/A", "–",
-                                 None, True, [1], {"a": 1}, "1e400", "60.7+", "Please tell us", "12M%"])
+                                 None, True, [1], {"a": 1}, "1e400", "17.1 (16.1)", "43B?", "Please tell us", "12M%"])
 def test_non_numbers_are_rejected_with_a_reason(raw):
     with pytest.raises(ValueRejected) as err:
         parse_value(raw)
