@@ -226,6 +226,8 @@ def _build_reports_unread(archive: Path, tmp_path: Path, name: str, words: str) 
     assert len(report_of(store)["unread"]) == 1
     run = cli("build", str(archive), "--store", str(store), "--allow-unread")
     assert run.returncode == 0, run.stderr
+    run = cli("build", str(archive), "--store", str(store), "--format", "json")
+    assert run.returncode == 3 and len(json.loads(run.stdout)["unread"]) == 1
 
 
 def test_a_fifo_named_like_an_archive_file_is_listed_not_opened(archive, tmp_path):
@@ -344,3 +346,14 @@ def test_a_parquet_file_that_cannot_be_read_in_a_folder_is_listed(archive, tmp_p
     data = (archive / "extra.parquet").read_bytes()
     (archive / "extra.parquet").write_bytes(data[: len(data) // 2])
     _build_reports_unread(archive, tmp_path, "extra.parquet", "damaged")
+
+
+def test_a_repository_whose_data_folder_is_a_link_is_read_and_a_link_loop_inside_is_not_followed(tmp_path):
+    hub = hub_archive(LAMINI, tmp_path / "pwc-archive", 2)
+    elsewhere = tmp_path / "elsewhere"
+    (hub / "methods" / "data").rename(elsewhere)
+    os.symlink(elsewhere, hub / "methods" / "data")
+    os.symlink(hub / "methods", elsewhere / "back")  # a loop through the link
+    sources = discover([hub / "methods"], [], [], [])
+    assert [s.kind for s in sources] == ["methods"]
+    assert [i for i, _ in iter_records(sources[0].path)] == [0, 1, 2]

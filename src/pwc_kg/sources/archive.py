@@ -264,10 +264,22 @@ def repository_files(folder: Path) -> list[Path]:
     below it, but in hidden folders (a download's ``.cache``), by path (``data/train-00000-of-00004.parquet``
     first)."""
     found = []
-    for root, dirs, files in os.walk(folder):
+    for root, dirs, files in _walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found += [Path(root) / f for f in files if is_parquet_file(Path(f)) and not f.startswith(".")]
     return sorted(found, key=lambda f: f.relative_to(folder).parts)
+
+
+def _walk(folder: Path):
+    """os.walk into linked folders too (a ``data/`` linked from elsewhere), each real folder once: no link loops."""
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
+        yield root, dirs, files
 
 
 def is_repository(folder: Path) -> bool:
@@ -525,7 +537,7 @@ def _read_folder_files(folder: Path, add, found: Discovery, *, quiet: bool, skip
 def _list_repository_rest(repo: Path, found: Discovery) -> None:
     """Lists what a repository folder holds besides its Parquet files (its dataset card, .gitattributes, ...)."""
     parts = {f.resolve() for f in repository_files(repo)}
-    for root, dirs, files in os.walk(repo):
+    for root, dirs, files in _walk(repo):
         root_path = Path(root)
         for d in sorted(dirs):
             if d.startswith("."):
