@@ -1,9 +1,12 @@
-"""The five files of the Papers With Code archive, read as streams of records.
+"""The five files of the Papers With Code archive, found as they are published and read as streams of records.
 
 Each file is one JSON array, plain or gzip-compressed. Records are read one at a time
 (ijson), so the 576k papers are never in memory at once. Numbers come as ``Decimal`` so a
 value keeps the digits the source wrote. The same files as Parquet (one row per record) are
-read by ``parquet.py`` into the same records.
+read by ``parquet.py`` into the same records; a Hugging Face dataset repository of them
+(``links-between-paper-and-code/data/train-00000-of-00001.parquet``) is one source, its shards
+read in order. ``discover`` finds the sources among files and folders and says, with the reason,
+what it does not read (docs/archive-formats.md).
 """
 
 from __future__ import annotations
