@@ -42,7 +42,10 @@ class build_py_with_resources(build_py):
 
     def run(self):
         super().run()
-        for target, source in self._targets().items():
+        targets = self._targets()
+        if targets:  # a file deleted from the repository must not linger in a reused build/ folder
+            shutil.rmtree(Path(self.build_lib, "pwc_kg", PACKAGED), ignore_errors=True)
+        for target, source in targets.items():
             Path(target).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
 
