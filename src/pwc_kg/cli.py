@@ -122,7 +122,7 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--task", required=True, help="the task: name (any case), slug or IRI")
         p.add_argument("--dataset", required=dataset_required, help="the dataset: name, slug or IRI")
         p.add_argument("--metric", required=metric_required, help="the metric: any spelling, slug or IRI")
-        p.add_argument("--no-extra-data", action="store_true", help="only results that used no extra training data")
+        p.add_argument("--no-extra-data", action="store_true", help="leave out the results marked as using extra training data (those whose source does not say are kept, and counted)")
         direction(p)
 
     p = question("sota", "the state of the art per benchmark and metric")
@@ -387,11 +387,42 @@ def cmd_question(args) -> int:
         columns = ["result", "graph", "file", "kind", "sha256", "bytes", "record", "build", "build_started", "tool_version"]
     if args.format == "json":
         columns = list(dict.fromkeys(columns + [k for r in rows for k in r]))  # JSON keeps every field
+    elif args.format == "table":
+        rows = _readable(rows)
     sys.stdout.write(format_rows(columns, rows, args.format))
+    if cmd in ("sota", "leaderboard", "history") and not extra and args.format == "table":
+        _say_unknown_extra_kept(cmd, rows)
     if cmd == "sota" and args.format == "table" and any(r.get("higher_is_better") is None for r in rows):
         print("(a metric whose direction is unknown has no SOTA: name one with --higher-is-better or --lower-is-better)",
               file=sys.stderr)
     return 0
+
+
+def _readable(rows: list[dict]) -> list[dict]:
+    """Table rows for a person: the paper where a row names no model, "not stated" for an unknown extra-data flag."""
+    out = []
+    for r in rows:
+        r = dict(r)
+        if r.get("model") is None and (r.get("paper_title") or r.get("paper")) and r.get("result"):
+            r["model"] = f"(no model; paper: {r.get('paper_title') or r.get('paper')})"
+        if "extra_training_data" in r and r["extra_training_data"] is None and r.get("result"):
+            r["extra_training_data"] = "not stated"
+        out.append(r)
+    return out
+
+
+def _say_unknown_extra_kept(cmd: str, rows: list[dict]) -> None:
+    """Without extra training data, how many results were kept that do not say whether they used any."""
+    if cmd == "leaderboard":
+        kept, boards = sum(r.get("extra_training_data") == "not stated" for r in rows), 1
+    else:
+        by_board = {(r.get("benchmark"), r.get("metric")): r["extra_unknown_kept"] for r in rows
+                    if r.get("extra_unknown_kept")}
+        kept, boards = sum(by_board.values()), len(by_board)
+    if kept:
+        where = f" on {boards} leaderboards" if boards > 1 else ""
+        print(f"(without extra training data: kept {kept} result{'s' if kept != 1 else ''}{where} whose source does not "
+              "say whether extra training data was used; only results marked as using it are left out)", file=sys.stderr)
 
 
 QUESTIONS = ("sota", "leaderboard", "history", "model-sota", "lineage", "compare", "tasks", "methods", "provenance")

@@ -52,19 +52,23 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
 
     A metric whose direction is unknown gets a row with ``higher_is_better`` null and no model,
     unless ``higher_is_better`` names the direction, in which case it is ranked on the fly.
+    A result whose row names no model has ``model`` null; its ``paper`` and ``paper_title`` say whose it is.
+    Without extra data (``extra=False``), each row says in ``extra_unknown_kept`` how many results of its
+    leaderboard were kept although their source does not say whether they used extra training data.
     """
     # Resolved once, for the two queries below.
     task, dataset, metric = (_entity(backend, kind, name) for kind, name in
                              (("Task", task), ("Dataset", dataset), ("Metric", metric)))
     if at is not None:
-        return _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra), at=at)
+        rows = _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra), at=at)
+        return rows if extra else with_unknown_extra_kept(backend, rows)
     rows = _run(backend, "sota", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
     unranked = _run(backend, "unranked", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
     unknown = [{"task": u["task"], "dataset": u["dataset"], "metric": u["metric"], "model": None, "value": None,
                 "paper_title": None, "date": None, "higher_is_better": None, "extra_training_data": None,
-                "result": None, "benchmark": u["benchmark"]} for u in unranked]
+                "result": None, "benchmark": u["benchmark"], "paper": None} for u in unranked]
     if higher_is_better is None:
-        return rows + unknown
+        return rows + unknown if extra else with_unknown_extra_kept(backend, rows) + unknown
     out = list(rows)
     for row in unknown:
         board = _run(backend, "leaderboard", task=ox.NamedNode(_benchmark_task(backend, row["benchmark"])),
@@ -72,10 +76,37 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
                      metric=resolve(backend, "Metric", row["metric"]), extra=_flag(extra))
         best = [r for r in _ranked_on_the_fly(board, higher_is_better) if r["rank"] == 1]
         for b in best:
-            out.append({**row, "model": b["model"], "value": b["value"], "paper_title": b.get("paper_title"),
+            out.append({**row, "model": b.get("model"), "value": b["value"], "paper_title": b.get("paper_title"),
                         "date": b.get("date"), "extra_training_data": b.get("extra_training_data"),
-                        "result": b["result"], "higher_is_better": higher_is_better})
-    return out
+                        "result": b["result"], "higher_is_better": higher_is_better, "paper": b.get("paper")})
+    return out if extra else with_unknown_extra_kept(backend, out)
+
+
+_UNKNOWN_EXTRA = """PREFIX pwc: <https://w3id.org/pwc-kg/ontology#>
+SELECT ?of (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  ?of pwc:benchmark ?b ; pwc:metric ?m .
+  ?r pwc:benchmark ?b ; pwc:metric ?m ; a pwc:EvaluationResult .
+  FILTER NOT EXISTS { ?r pwc:usesExtraTrainingData ?flag }
+} GROUP BY ?of"""
+
+
+def unknown_extra_kept(backend, results) -> dict[str, int]:
+    """For each result, how many results of its benchmark and metric do not say whether they used extra
+    training data: a leaderboard without extra training data keeps them (it leaves out only those marked)."""
+    wanted = sorted({r for r in results if r})
+    if not wanted:
+        return {}
+    from .queries.binding import bind_values
+
+    query = bind_values(_UNKNOWN_EXTRA, {"of": [ox.NamedNode(r) for r in wanted]})
+    counts = {row["of"].value: int(row["n"].value) for row in backend.select(query)}
+    return {r: counts.get(r, 0) for r in wanted}
+
+
+def with_unknown_extra_kept(backend, rows: list[dict], key: str = "result") -> list[dict]:
+    """The rows, each with ``extra_unknown_kept``: the count of ``unknown_extra_kept`` for its leaderboard."""
+    counts = unknown_extra_kept(backend, [r.get(key) for r in rows])
+    return [{**r, "extra_unknown_kept": counts.get(r.get(key), 0) if r.get(key) else None} for r in rows]
 
 
 def _benchmark_task(backend, benchmark: str) -> str:
@@ -105,7 +136,7 @@ def history(backend, task: str, dataset: str, metric: str, *, extra: bool = True
             higher_is_better: bool | None = None) -> list[dict]:
     rows = _run(backend, "history", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
     if rows or higher_is_better is None:
-        return rows
+        return rows if extra else with_unknown_extra_kept(backend, rows)
     board = _run(backend, "leaderboard", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
     by_iri = {r["result"]: r for r in board}
     out = []
@@ -113,10 +144,11 @@ def history(backend, task: str, dataset: str, metric: str, *, extra: bool = True
                      for r in board], higher_is_better)
     for row, beaten in found:
         r = by_iri[row.result]
-        out.append({"date": r["date"], "model": r["model"], "value": r["value"], "paper_title": r.get("paper_title"),
+        out.append({"date": r["date"], "model": r.get("model"), "value": r["value"], "paper_title": r.get("paper_title"),
                     "previous_value": by_iri[beaten.result]["value"] if beaten else None,
-                    "improvement": float(abs(row.value - beaten.value)) if beaten else None, "result": row.result})
-    return out
+                    "improvement": float(abs(row.value - beaten.value)) if beaten else None, "result": row.result,
+                    "paper": r.get("paper")})
+    return out if extra else with_unknown_extra_kept(backend, out)
 
 
 def model_sota(backend, model: str) -> list[dict]:

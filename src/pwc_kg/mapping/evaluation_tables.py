@@ -171,17 +171,23 @@ def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
             f.reject("metrics", row.get("metrics"), "a row needs metric values; the row is not mapped")
         return
     model_name = f.text("model_name")
-    if not model_name:
-        f.reject("model_name", row.get("model_name"), "a row needs a model name; the row is not mapped")
-        _reject_cells(ctx, row, ptr, "model_name", "its row has no model name", row=True)
-        return
     paper = common.paper_of(f, "paper_title", "paper_url")
+    if not model_name and not paper:
+        f.reject("model_name", row.get("model_name"),
+                 "a row needs a model name or a paper; the row is not mapped")
+        _reject_cells(ctx, row, ptr, "model_name", "its row names neither a model nor a paper", row=True)
+        return
     day = f.date("paper_date")
-    extra = f.boolean("uses_additional_data", default=False)
-    model = named(ctx, ctx.mint.model(model_name, paper or bench), PWC.Model, model_name)
-    # What every result of the row shares, formatted once.
-    shared = [(PWC.benchmark, iri(bench)), (PWC.model, iri(model)), (PWC.modelName, lit(model_name)),
-              (PWC.usesExtraTrainingData, boolean(extra))]
+    # Absent is not stated: such a result has no pwc:usesExtraTrainingData (unknown), not false.
+    extra = f.boolean("uses_additional_data")
+    # What every result of the row shares, formatted once. A row without a model name (but with a paper)
+    # names its paper and no model: none is made up for it.
+    shared = [(PWC.benchmark, iri(bench))]
+    if model_name:
+        model = named(ctx, ctx.mint.model(model_name, paper or bench), PWC.Model, model_name)
+        shared += [(PWC.model, iri(model)), (PWC.modelName, lit(model_name))]
+    else:
+        ctx.bump("rows without a model name")
     if paper:
         shared.append((PWC.reportedIn, iri(paper)))
     if day:
@@ -208,7 +214,9 @@ def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
             continue
         metric = metric_node(ctx, column)
         # Everything a result says is in its key: two values that differ in anything are two results.
-        result = ctx.mint.result(bench, metric, model_name, paper or "", value.raw, day or "",
+        # A row that says false and one that says nothing are one result (the key is the same, as it was
+        # before "not stated" was kept apart): false, whichever row comes first.
+        result = ctx.mint.result(bench, metric, model_name or "", paper or "", value.raw, day or "",
                                  "extra" if extra else "")
         if g.type(result, PWC.EvaluationResult):
             ctx.bump("results")
@@ -217,8 +225,15 @@ def _row(ctx: Context, row: dict, ptr: str, bench: str) -> None:
             for p, o in shared:
                 g.add(result, p, o)
             write_value(ctx, result, value)
+            if extra is not None:
+                g.add(result, PWC.usesExtraTrainingData, boolean(extra))
+            else:
+                g.once((result, "extra not stated"))
         else:
             ctx.bump("duplicate values")
+            # Only a result first read from a row that did not say gets its flag from a later one.
+            if extra is not None and not g.once((result, "extra not stated")) and g.once((result, "extra stated")):
+                g.add(result, PWC.usesExtraTrainingData, boolean(extra))
         g.text(result, PWC.sourceRecord, cell)
 
 

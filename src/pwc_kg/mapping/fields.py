@@ -135,7 +135,8 @@ class Fields:
             return default
         if isinstance(value, bool):
             return value
-        self.reject(key, value, f"expected true or false, found {_kind(value)}; taken as {default}")
+        taken = "not stated" if default is None else default
+        self.reject(key, value, f"expected true or false, found {_kind(value)}; taken as {taken}")
         return default
 
     def integer(self, key: str, lo: int = -(2**63), hi: int = 2**63) -> int | None:

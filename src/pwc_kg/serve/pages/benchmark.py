@@ -49,11 +49,11 @@ def leaderboard_rows(reads: Reads, benchmark: str, metric: str, with_extra: bool
     """The leaderboard's rows, best first in the metric's direction (by value, highest first, when unknown)."""
     by_result: dict[str, dict] = {}
     for r in reads.named("benchmark-results", benchmark=ox.NamedNode(benchmark), metric=ox.NamedNode(metric)):
-        extra = bool(flag(r.get("extra_training_data")))
+        extra = flag(r.get("extra_training_data"))  # None: the source does not say
         if extra and not with_extra:
-            continue
+            continue  # without extra training data leaves out only the results marked as using it
         row = by_result.setdefault(r["result"].value, {
-            "result": r["result"].value, "model": r["model"].value, "model_iri": text(r.get("model_iri")),
+            "result": r["result"].value, "model": text(r.get("model")), "model_iri": text(r.get("model_iri")),
             "value": r["value"].value, "number": float(r["value"].value), "date": text(r.get("date")),
             "day": day(r.get("date")), "extra": extra, "paper": text(r.get("paper")),
             "paper_title": text(r.get("paper_title")),
@@ -68,7 +68,8 @@ def leaderboard_rows(reads: Reads, benchmark: str, metric: str, with_extra: bool
             if r["paper"] and not r["paper_title"]:
                 r["paper_title"] = titles.get(r["paper"])
     sign = -1 if higher is not False else 1
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, sign * r["number"], r["model"].casefold()))
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, sign * r["number"],
+                             (r["model"] or r["paper_title"] or r["paper"] or "").casefold()))
     return rows
 
 
@@ -103,9 +104,11 @@ def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], l
             continue
         row["record"] = True
         record_rows.append({**row, "previous": text(rec.get("previous")), "improvement": text(rec.get("improvement"))})
-    points = {r["result"]: Point(r["day"], r["number"], r["model"], links.href(r["result"])) for r in rows if r["day"]}
+    points = {r["result"]: Point(r["day"], r["number"], r["model"] or r["paper_title"] or "(no model named)",
+                                 links.href(r["result"])) for r in rows if r["day"]}
     chart = sota_chart(list(points.values()), [points[r["result"]] for r in record_rows if r["result"] in points],
                        board["higher"], metric["name"])
     context.update(rows=rows, records=record_rows, chart=chart, board=board,
-                   undated=sum(1 for r in rows if not r["day"]))
+                   undated=sum(1 for r in rows if not r["day"]),
+                   unknown_extra=0 if with_extra else sum(1 for r in rows if r["extra"] is None))
     return Page(200, "benchmark.html", context)

@@ -26,9 +26,10 @@ def _links_of(entity: Entity, props: list[tuple[str, str]]) -> list[tuple[str, s
 _PAPER_RESULTS = f"""SELECT DISTINCT ?result ?value ?model_name ?model ?benchmark ?dataset ?task ?task_name
        ?metric ?metric_name ?record ?rank WHERE {{
   ?result <{PWC.reportedIn}> ?paper ; <{PWC.benchmark}> ?benchmark ; <{PWC.metric}> ?metric ;
-          <{PWC.value}> ?value ; <{PWC.modelName}> ?model_name .
+          <{PWC.value}> ?value .
   ?benchmark <{PWC.task}> ?task ; <{PWC.datasetName}> ?dataset .
   ?task <{PWC.name}> ?task_name .
+  OPTIONAL {{ ?result <{PWC.modelName}> ?model_name }}
   OPTIONAL {{ ?result <{PWC.model}> ?model }}
   OPTIONAL {{ ?result <{PWC.metricName}> ?metric_name }}
   OPTIONAL {{ ?result <{PWC.sourceRecord}> ?record }}
@@ -49,7 +50,7 @@ def paper_results(reads: Reads, iri: str) -> list[dict]:
     by_result: dict[str, dict] = {}
     for row in reads.select(_PAPER_RESULTS, {"paper": ox.NamedNode(iri)}):
         r = by_result.setdefault(row["result"].value, {
-            "result": row["result"].value, "value": row["value"].value, "model": row["model_name"].value,
+            "result": row["result"].value, "value": row["value"].value, "model": text(row.get("model_name")),
             "model_iri": text(row.get("model")), "benchmark": row["benchmark"].value,
             "dataset": row["dataset"].value, "task": row["task_name"].value, "task_iri": row["task"].value,
             "metric": text(row.get("metric_name")), "metric_iri": row["metric"].value,
@@ -64,7 +65,7 @@ def paper_results(reads: Reads, iri: str) -> list[dict]:
         r["pointer"] = min(r.pop("records"), key=pointer_key, default=None)
     unplaced = (1, ())
     rows.sort(key=lambda r: ((0, pointer_key(r["pointer"])) if r["pointer"] else unplaced,
-                             r["task"], r["dataset"], r["metric"], -float(r["value"]), r["model"]))
+                             r["task"], r["dataset"], r["metric"], -float(r["value"]), r["model"] or ""))
     return rows
 
 
@@ -128,13 +129,17 @@ def task_benchmarks(reads: Reads, iri: str) -> list[dict]:
         if "result" in row and row["result"].value not in m["sota"]:
             m["sota"].append(row["result"].value)
             sota_results.add(row["result"].value)
-    details = reads.props_of(sorted(sota_results), [PWC.modelName, PWC.model, PWC.resultDate])
+    details = reads.props_of(sorted(sota_results), [PWC.modelName, PWC.model, PWC.resultDate, PWC.reportedIn,
+                                                    PWC.paperTitle])
     out = []
     for b in benchmarks.values():
         metrics = sorted(b["metrics"].values(), key=lambda m: (-m["results"], m["name"]))
         for m in metrics:
-            m["sota"] = [{"result": r, "model": details.get(r, {}).get(PWC.modelName, "?"),
+            # A result whose row names no model shows its paper instead.
+            m["sota"] = [{"result": r, "model": details.get(r, {}).get(PWC.modelName),
                           "model_iri": details.get(r, {}).get(PWC.model),
+                          "paper": details.get(r, {}).get(PWC.reportedIn),
+                          "paper_title": details.get(r, {}).get(PWC.paperTitle),
                           "date": details.get(r, {}).get(PWC.resultDate)} for r in sorted(m["sota"])]
         out.append({**b, "metrics": metrics, "results": max((m["results"] for m in metrics), default=0)})
     out.sort(key=lambda b: (-b["results"], b["dataset"].casefold()))
@@ -258,7 +263,8 @@ def result_page(reads: Reads, entity: Entity, kg) -> Page:
     provenance = kg.provenance(entity.iri)
     metric = entity.first(PWC.metric)
     return Page(200, "result.html", {
-        "title": f"{entity.text(PWC.modelName) or 'A result'}: {entity.text(PWC.value)}", "entity": entity,
+        "title": f"{entity.text(PWC.modelName) or entity.text(PWC.paperTitle) or 'A result'}: {entity.text(PWC.value)}",
+        "entity": entity,
         "value": entity.text(PWC.value), "raw": entity.text(PWC.rawValue), "uncertainty": entity.text(PWC.uncertainty),
         "percentage": flag(entity.first(PWC.isPercentage).term) if entity.first(PWC.isPercentage) else False,
         "notes": entity.all(PWC.valueNote), "model_name": entity.text(PWC.modelName), "model": entity.first(PWC.model),
