@@ -10,6 +10,7 @@ knows, cost metrics, scale slips, a name of no direction.
 from __future__ import annotations
 
 import csv
+import html as html_module
 import json
 from pathlib import Path
 
@@ -180,3 +181,17 @@ def test_stats_report_direction_coverage_by_source(sota_store):
     coverage = stats["direction_coverage"]
     assert set(coverage) <= set(directions.SOURCES)
     assert coverage["table"] > coverage.get("inferred", 0) > 0 and coverage["unknown"] > 0
+
+
+def test_the_home_page_reports_direction_coverage_as_stats_does(sota_store):
+    from test_serve_pages import render, served_pages
+
+    from pwc_kg.serve.pages.home import DIRECTION_SOURCES
+
+    coverage = pwc_kg.open_store(sota_store).stats()["direction_coverage"]
+    with served_pages(sota_store) as pages:
+        status, html, _ = render(pages, "/")
+    assert status == 200 and 'id="direction-coverage"' in html
+    shown = " ".join(html_module.unescape(html).split())
+    for how, n in coverage.items():
+        assert (f"{DIRECTION_SOURCES[how]} {n:,} (" in shown) == (n > 0), how

@@ -21,11 +21,23 @@ def notable_benchmarks(reads: Reads) -> list[dict]:
     return sorted(out.values(), key=lambda b: (-b["results"], b["name"]))
 
 
-def home_page(index: SearchIndex | None, notable: list[dict]) -> Page:
+# How a leaderboard's direction was decided, in words, in the order they are tried (derive/inference.py).
+DIRECTION_SOURCES = {"override": "a benchmark override", "table": "the curated table", "rule": "a rule on the name",
+                     "description": "the benchmark's description", "context": "the benchmark's other metrics",
+                     "inferred": "inferred from dated results", "none": "no better direction",
+                     "unknown": "unknown (no SOTA)"}
+
+
+def home_page(index: SearchIndex | None, notable: list[dict], directions: dict[str, int] | None = None) -> Page:
+    """``directions``: benchmark+metric pairs by how their direction was decided (the build's summary)."""
     counts = index.counts() if index is not None else {}
     shown = [(KIND_NAMES[k], counts[k]) for k in KIND_NAMES if counts.get(k)]
+    directions = directions or {}
+    total = sum(directions.values())
+    coverage = [(DIRECTION_SOURCES[k], directions[k], 100 * directions[k] / total)
+                for k in DIRECTION_SOURCES if directions.get(k)]
     return Page(200, "home.html", {"title": "Papers With Code, as a knowledge graph", "counts": shown,
-                                   "notable": notable, "kinds": KINDS})
+                                   "notable": notable, "kinds": KINDS, "coverage": coverage})
 
 
 def search_page(index: SearchIndex | None, params: dict[str, list[str]]) -> Page:

@@ -106,7 +106,8 @@ class Pages:
 
     def route(self, path: str, params: dict[str, list[str]]) -> Page | None:
         if path in ("", "/"):
-            return home.home_page(self.search_index(), self.notable())
+            pairs = self.site.build_info.get("derived", {}).get("pairs", {})
+            return home.home_page(self.search_index(), self.notable(), pairs)
         if path == "/search":
             return home.search_page(self.search_index(SEARCH_WAIT), params)
         if path == "/query":
