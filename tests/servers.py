@@ -224,22 +224,28 @@ class Servers:
     def __init__(self):
         self.root = Path(tempfile.mkdtemp(prefix="pwc-kg-servers-"))
         self.running: dict[tuple, Server] = {}
+        self.failed: dict[tuple, str] = {}  # a server that did not start is not started again by every test
+
+    def _start(self, k: tuple, folder: Path, start) -> Server:
+        if k in self.failed:
+            raise RuntimeError(self.failed[k])
+        if k not in self.running:
+            folder.mkdir(exist_ok=True)  # left behind by a start that was skipped or failed
+            try:
+                self.running[k] = start(folder)
+            except Exception as e:  # noqa: BLE001 (remembered, then raised: pytest's skip is no Exception)
+                self.failed[k] = f"{k[0]} did not start (first try in this run): {e}"
+                raise
+        return self.running[k]
 
     def oxigraph(self, key: str, union_default_graph: bool = False) -> Server:
         k = ("oxigraph", key, union_default_graph)
-        if k not in self.running:
-            folder = self.root / f"oxigraph-{key}-{'union' if union_default_graph else 'plain'}"
-            folder.mkdir()
-            self.running[k] = start_oxigraph(folder, union_default_graph)
-        return self.running[k]
+        folder = self.root / f"oxigraph-{key}-{'union' if union_default_graph else 'plain'}"
+        return self._start(k, folder, lambda f: start_oxigraph(f, union_default_graph))
 
     def virtuoso(self, key: str, max_rows: int = 1_000_000) -> Server:
         k = ("virtuoso", key, max_rows)
-        if k not in self.running:
-            folder = self.root / f"virtuoso-{key}-{max_rows}"
-            folder.mkdir()
-            self.running[k] = start_virtuoso(folder, max_rows)
-        return self.running[k]
+        return self._start(k, self.root / f"virtuoso-{key}-{max_rows}", lambda f: start_virtuoso(f, max_rows))
 
     def stop_all(self) -> None:
         for server in self.running.values():
