@@ -47,14 +47,13 @@ class Row:
 # the derived graph; the tap keeps these lines).
 READS = frozenset({PWC.name, PWC.metric, PWC.metricName, PWC.task, PWC.datasetName, PWC.hasMetric, PWC.benchmark,
                    PWC.value, PWC.usesExtraTrainingData, PWC.resultDate, PWC.reportedIn, PWC.title, PWC.dataset,
-                   PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.pdf, PWC.description})
+                   PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.description})
 READS_TYPES = frozenset({PWC.Metric})  # of rdf:type triples, those with these classes
 # Read in a second pass, once the first tells which subjects count (of 600k titles and 450k names
 # only those of the results' papers, the metrics and the benchmarks' tasks are kept).
-LATE = frozenset({PWC.name, PWC.title, PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.pdf,
-                  PWC.description})
+LATE = frozenset({PWC.name, PWC.title, PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.description})
 # Of papers, what tells when they were published (for the results without a date of their own).
-PAPER_DATES = (PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.pdf)
+PAPER_DATES = (PWC.publicationDate, PWC.arxivId, PWC.abstractPage)
 
 
 def reads(predicate: str, obj: str | None = None) -> bool:

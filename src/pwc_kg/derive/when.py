@@ -2,13 +2,13 @@
 
 A result's own date (the row's ``paper_date``) is best; many real rows have none (NLP-progress
 gives no dates at all), so a result falls back on its paper: the papers file's date, else the
-month of its arXiv identifier, else the year of its ACL Anthology identifier. A "when" is an
+month of its arXiv identifier, else the year of the ACL Anthology identifier in its page's URL. A "when" is an
 ISO date cut to what is known: ``2018-10-05``, ``2018-10`` or ``2018``. Two of them are ordered
 only where both are known: ``2018-10`` and ``2018`` are not.
 
 >>> when_of({PWC.arxivId: "1810.04805"}), when_of({PWC.abstractPage: "https://www.aclweb.org/anthology/P19-1207"})
 ('2018-10', '2019')
->>> when_of({PWC.pdf: "https://aclanthology.org/2020.acl-main.12.pdf"}), when_of({PWC.arxivId: "hep-th/9901001"})
+>>> when_of({PWC.abstractPage: "https://aclanthology.org/2020.acl-main.12.pdf"}), when_of({PWC.arxivId: "hep-th/9901001"})
 ('2020', '1999-01')
 >>> order("2018-10", "2019"), order("2018-10", "2018"), order("2019-01-02", "2019-01-01")
 (-1, None, 1)
@@ -58,11 +58,8 @@ def when_of(facts: dict[str, str | None]) -> str | None:
     arxiv = facts.get(PWC.arxivId)
     if arxiv and _arxiv(arxiv):
         return _arxiv(arxiv)
-    for p in (PWC.abstractPage, PWC.pdf):
-        url = facts.get(p)
-        if url and _from_url(url):
-            return _from_url(url)
-    return None
+    url = facts.get(PWC.abstractPage)
+    return _from_url(url) if url else None
 
 
 def order(a: str, b: str) -> int | None:
