@@ -42,7 +42,7 @@ GROUP BY ?b ?task ?dataset ORDER BY DESC(?n) LIMIT 1
 def busiest_benchmark(store_dir: str) -> tuple[str, str]:
     """(task IRI, dataset IRI) of the benchmark with the most results: the longest leaderboard."""
     store = StoreDir(store_dir).open()
-    rows = list(store.query(BUSIEST_BENCHMARK, use_default_graph_as_union=True))
+    rows = list(store.query(BUSIEST_BENCHMARK))  # the default graph: the set union of the named graphs
     if not rows:
         sys.exit(f"{store_dir}: the store has no benchmarks to load-test")
     return rows[0]["task"].value, rows[0]["dataset"].value

@@ -103,8 +103,8 @@ def _graph_by_content(store: Path, keys: dict[str, list[str]]) -> set[str]:
     skip.add(ox.NamedNode("https://w3id.org/pwc-kg/resource/agent/pwc-kg"))
     out = set()
     for q in kg.store:
-        if q.subject in skip or q.object in skip:
-            continue
+        if q.subject in skip or q.object in skip or isinstance(q.graph_name, ox.DefaultGraph):
+            continue  # (the default graph is the union of the named graphs)
         obj = q.object
         if q.predicate.value == PWC.sourceRecord:
             _, position, rest = obj.value.split("/", 2)

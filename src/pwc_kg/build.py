@@ -9,6 +9,12 @@ while the store compacts itself on another thread, instead of from a scan of the
 store. The new store is a new generation of the store folder; it is published only once
 everything, validation included, succeeded.
 
+The store's default graph holds every distinct triple of the named graphs, once (store/union.py):
+queries read it, and see each triple once however many sources state it. A full build writes each
+line of the stream twice, once in its graph and once without (the bulk loader stores a set of
+quads, so a triple many graphs hold is one triple of the default graph); the ontology, derived and
+provenance graphs are loaded into it too, and graphs rewritten by difference keep it in step.
+
 A build on a store that has a current generation is incremental (unless ``full``): the new
 generation starts as a copy of the current store (hard links, no copying), and only the sources
 whose file changed, or whose joins into other files now find something else, are read again.
@@ -61,6 +67,7 @@ from .submissions.rebuild import keep_accepted
 from .store import StoreDir
 from .store.disk import disk_full
 from .store.graph_diff import GraphChange, replace_graph
+from .store.union import copy_to_default, count_default, drop_graph
 from .store.state import (DERIVED_FILE, STATE_DIR, BuildState, PreviousBuild, SourceState, StateUnusable,
                           code_fingerprint, link_or_copy, read_json, save_layer, signature, write_json)
 from .vocab import RDF, ontology_path
@@ -97,7 +104,8 @@ class BuildReport:
     records: int = 0
     records_rejected: int = 0
     rejects: int = 0
-    triples: int = 0
+    triples: int = 0  # distinct triples: those of the default graph
+    quads: int = 0  # the triples of each named graph, added up (a triple two sources state counts twice)
     violations: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # process CPU (all threads) during each phase
@@ -194,6 +202,19 @@ class _Loader:
 
         self.jobs.put((f"loading {Path(path).name}", run, [path] if Path(path).parent == self.staging else [], []))
 
+    def load_quads(self, path: Path) -> None:
+        """An N-Quads file into its graphs, and its triples into the default graph."""
+        def run():
+            self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+            self.store.bulk_load(path=str(_as_triples(Path(path))), format=ox.RdfFormat.N_TRIPLES)
+
+        triples = Path(path).with_suffix(".default.nt")
+        self.jobs.put((f"loading {Path(path).name}", run, [path, triples], []))
+
+    def call(self, what: str, fn: Callable[[], object]) -> None:
+        """Run ``fn`` in turn with the loads."""
+        self.jobs.put((what, fn, [], []))
+
     def pipe(self, graph: str | None, name: str | Callable[[BaseException], str]) -> IO[str]:
         """A stream to write N-Triples into: bulk-loaded into ``graph`` as they come, until it is closed.
 
@@ -227,6 +248,37 @@ class _Loader:
         self.thread.join()
         if self.error is not None and not cancel:
             raise self.error
+
+
+class _Twice:
+    """A stream of N-Quads lines of one graph that writes each line twice: in its graph, and in the
+    default graph (the same line without the graph name). Lines end in " <graph> .\n"; a literal
+    cannot hold a line break, so that suffix is found at line ends only."""
+
+    def __init__(self, out: IO[str], graph: str):
+        self._out = out
+        self._suffix = f" <{graph}> .\n"
+
+    def write(self, text: str) -> int:
+        self._out.write(text)
+        return self._out.write(text.replace(self._suffix, " .\n"))
+
+    def close(self) -> None:
+        self._out.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._out.closed
+
+
+def _as_triples(path: Path) -> Path:
+    """An N-Quads file of one graph, beside it as N-Triples (``.default.nt``) for the default graph."""
+    out = path.with_suffix(".default.nt")
+    with open(path, encoding="utf-8") as f, open(out, "w", encoding="utf-8", newline="\n") as w:
+        for line in f:
+            head, sep, _ = line.rstrip("\n").removesuffix(" .").rpartition(" <")
+            w.write(head + " .\n" if sep else line)
+    return out
 
 
 def _map_source(inp: _Input, writer: GraphWriter, ctx_args: dict, progress: Progress | None) -> SourceRecord:
@@ -372,8 +424,13 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
         if entail:  # before validation, so that the shapes check the entailed graph too
             stamp = started.replace(":", "").replace("-", "")
             with phase("entail"):
+                entailed = ox.NamedNode(mint.graph("entailed"))
+                if store.contains_named_graph(entailed):  # restated from scratch: the old one leaves the default graph
+                    drop_graph(store, entailed)
                 report.entailed = materialise(store, mint, mint.graph("provenance"),
                                               mint.build(stamp + "/entailment"), staging)
+                copy_to_default(store, entailed)
+                copy_to_default(store, ox.NamedNode(mint.graph("provenance")))  # the entailment's activity
         shutil.rmtree(staging)
         if validate:
             from .validation import validate_store
@@ -391,10 +448,12 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
     report.records = sum(r.records for r in report.sources)
     report.records_rejected = sum(r.records_rejected for r in report.sources)
     report.rejects = sum(r.rejects for r in report.sources)
-    report.triples = sum(r.triples for r in report.sources) + ontology_triples + provenance + report.derived.triples
-    report.triples += report.submissions.get("triples", 0)
+    report.quads = sum(r.triples for r in report.sources) + ontology_triples + provenance + report.derived.triples
+    report.quads += report.submissions.get("triples", 0)
     if report.entailed:
-        report.triples += report.entailed.triples + report.entailed.provenance_triples
+        report.quads += report.entailed.triples + report.entailed.provenance_triples
+    with phase("count_default"):
+        report.triples = count_default(store)
     report.seconds, report.cpu_seconds = phase.total()
     return report
 
@@ -446,6 +505,8 @@ def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input
                 shared.close()  # the end of the sources: the bulk loader commits them
             if previous is None:
                 loader.load(ontology_path(), ox.RdfFormat.TURTLE, mint.graph("ontology"))
+                loader.call("copying the ontology into the default graph",
+                            lambda: copy_to_default(store, ox.NamedNode(mint.graph("ontology"))))
         except BaseException as e:
             if shared is not None and not shared.closed:
                 try:
@@ -494,6 +555,7 @@ def _derive_and_count(store: ox.Store, gen: Path, staging: Path, mint: Minter, r
             path = _derive_from_taps(store, gen, staging, mint, report, state)
         with phase("load_derived"):
             store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(mint.graph("derived")))
+            store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)  # and into the default graph
             os.replace(path, gen / DERIVED_FILE)
         with phase("count"):  # what is left of it
             counts = compaction.counts()
@@ -543,12 +605,12 @@ class _Spans:
     _LINE = re.compile(r"\bline (\d+)")
 
     def __init__(self):
-        self._done = 0  # lines of the sources finished before the current one
+        self._done = 0  # lines of the stream from the sources finished before the current one
         self._spans: list[tuple[int, str, GraphWriter]] = []
 
     def start(self, name: str, writer: GraphWriter) -> None:
         if self._spans:
-            self._done += self._spans[-1][2].lines
+            self._done += 2 * self._spans[-1][2].lines  # each line twice: its graph, the default graph (_Twice)
         self._spans.append((self._done, name, writer))
 
     def describe(self, error: BaseException) -> str:
@@ -557,7 +619,7 @@ class _Spans:
             line = int(m.group(1))
             for first, name, _ in reversed(self._spans):
                 if line > first:
-                    return f"loading {name} (line {line - first} of its triples)"
+                    return f"loading {name} (near line {(line - first + 1) // 2} of its triples)"
         return "loading the sources"
 
 
@@ -655,15 +717,15 @@ def _read(inp: _Input, gen: Path, stem: str, staging: Path, loader: _Loader, reg
     watch = (tap, checks)
     if rewrite:  # compared with what the graph holds: staged
         writer = GraphWriter(inp.graph, staging, stem, chunks.append, watch=watch)
-    elif stream is not None:
-        writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=stream, quads=True, shared=True, watch=watch)
+    elif stream is not None:  # each line in its graph and in the default graph
+        writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=_Twice(stream, inp.graph), quads=True,
+                             shared=True, watch=watch)
         spans.start(inp.src.name, writer)
     elif PIPES:
-        writer = GraphWriter(inp.graph, staging, stem, chunks.append, stream=loader.pipe(inp.graph, inp.label),
-                             watch=watch)
+        writer = GraphWriter(inp.graph, staging, stem, chunks.append,
+                             stream=_Twice(loader.pipe(None, inp.label), inp.graph), quads=True, watch=watch)
     else:  # N-Quads files, loaded as they are finished
-        writer = GraphWriter(inp.graph, staging, stem, lambda path: loader.load(path, ox.RdfFormat.N_QUADS),
-                             quads=True, watch=watch)
+        writer = GraphWriter(inp.graph, staging, stem, loader.load_quads, quads=True, watch=watch)
     try:
         record = _map_source(inp, writer, ctx_args, progress)
     except BaseException:
@@ -689,6 +751,7 @@ def _write_graph(store: ox.Store, graph: str, path: Path, staging: Path, report:
     """A computed graph (derived, provenance): loaded, or, in an incremental build, rewritten by difference."""
     if report.mode == "full":
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(graph))
+        store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES)  # and into the default graph
         return
     change = replace_graph(store, graph, [path], staging / "diff", old=old)
     report.changes[graph] = {"removed": change.removed, "added": change.added}

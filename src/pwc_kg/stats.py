@@ -1,4 +1,7 @@
-"""``pwc-kg stats``: what a store holds, per class and per named graph."""
+"""``pwc-kg stats``: what a store holds, per class and per named graph.
+
+``triples`` are the distinct triples (the default graph, the set union of the named graphs);
+``quads`` the named graphs' triples added up; ``graphs`` each named graph's."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .queries.binding import bind_values
+from .store.union import count_default
 from .derive.directions import SOURCES
 from .vocab import PWC, PWC_NS
 
@@ -49,8 +53,10 @@ def direction_counts(select) -> tuple[dict[str, int], dict[str, int]]:
 def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
     graphs = dict(sorted(graph_counts(store).items()))
     classes = {c.removeprefix(PWC_NS): n for c, n in sorted(class_counts(store).items()) if c.startswith(PWC_NS)}
-    directions, coverage = direction_counts(lambda q: store.query(q, use_default_graph_as_union=True))
-    out = {"triples": sum(graphs.values()), "classes": classes, "graphs": graphs,
+    directions, coverage = direction_counts(store.query)
+    # triples: distinct, those of the default graph (store/union.py); quads: the named graphs' triples
+    # added up, a triple that two sources state counted twice.
+    out = {"triples": count_default(store), "quads": sum(graphs.values()), "classes": classes, "graphs": graphs,
            "metric_directions": directions, "direction_coverage": coverage}
     if generation is not None and (generation / "build.json").is_file():
         build = json.loads((generation / "build.json").read_text())
@@ -60,7 +66,10 @@ def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
 
 
 def format_stats(stats: dict) -> str:
-    lines = [f"triples  {stats['triples']:>12,}", "", "classes"]
+    lines = [f"triples  {stats['triples']:>12,}  (distinct)"]
+    if "quads" in stats:
+        lines.append(f"quads    {stats['quads']:>12,}  (the named graphs' triples added up)")
+    lines += ["", "classes"]
     lines += [f"  {name:<24}{n:>12,}" for name, n in stats["classes"].items()]
     d = stats.get("metric_directions", {})
     lines += ["", "metric directions: " + ", ".join(f"{how} {n:,}" for how, n in d.items() if n)]
@@ -70,7 +79,8 @@ def format_stats(stats: dict) -> str:
         lines += ["", "leaderboard directions (benchmark+metric pairs): " + ", ".join(
             f"{how} {n:,} ({100 * n / total:.1f}%)" for how, n in cov.items() if n)]
     lines += ["", "graphs"]
-    lines += [f"  {g:<60}{n:>12,}" for g, n in stats["graphs"].items()]
+    width = max([60] + [len(g) for g in stats["graphs"]])  # every IRI whole, the counts aligned after them
+    lines += [f"  {g:<{width}}{n:>12,}" for g, n in stats["graphs"].items()]
     if "build" in stats:
         b = stats["build"]
         lines += ["", f"build {b.get('generation')}: {b.get('records', 0):,} records, "

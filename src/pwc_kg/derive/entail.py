@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from ..iri import Minter
 from ..provenance import derivation_quads
 from ..queries.binding import bind_values
+from ..store.union import union_options
 from ..vocab import PWC, PWC_NS
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -101,9 +102,10 @@ def alignments(store: ox.Store, ontology_graph: str) -> tuple[dict[str, list[str
 def _restatements(store: ox.Store, classes: dict[str, list[str]], properties: dict[str, list[str]],
                   graph: ox.NamedNode, out: IO[str], blank: list[ox.Quad]) -> None:
     """Writes the entailed triples as N-Triples lines to ``out``; those with a blank node go to ``blank``."""
+    union = union_options(store)  # the default graph, the set union of the named graphs (store/union.py)
     for term, standard in classes.items():
         tails = [f" <{RDF_TYPE}> <{s}> .\n" for s in standard]
-        for (s,) in store.query(bind_values(_CLASS, {"term": ox.NamedNode(term)}), use_default_graph_as_union=True):
+        for (s,) in store.query(bind_values(_CLASS, {"term": ox.NamedNode(term)}), **union):
             if isinstance(s, ox.BlankNode):
                 blank += [ox.Quad(s, ox.NamedNode(RDF_TYPE), ox.NamedNode(c), graph) for c in standard]
             else:
@@ -111,7 +113,7 @@ def _restatements(store: ox.Store, classes: dict[str, list[str]], properties: di
                 out.writelines(head + tail for tail in tails)
     for term, standard in properties.items():
         middles = [f" <{p}> " for p in standard]
-        for s, o in store.query(bind_values(_PROPERTY, {"term": ox.NamedNode(term)}), use_default_graph_as_union=True):
+        for s, o in store.query(bind_values(_PROPERTY, {"term": ox.NamedNode(term)}), **union):
             if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
                 blank += [ox.Quad(s, ox.NamedNode(p), o, graph) for p in standard]
             else:

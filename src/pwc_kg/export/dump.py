@@ -2,6 +2,13 @@
 
 The file is written to a temporary name in the target folder and renamed into place only when it
 and its description (``FILE.void.ttl``) are complete, so a failed export leaves no partial file.
+
+Dataset formats (N-Quads, TriG, JSON-LD) hold the named graphs, each triple in every graph that
+states it; not the store's default graph, which is their set union (store/union.py) and would
+repeat every triple: a store loaded from such a dump gets it back with
+``pwc_kg.store.union.fill_default``. Graph formats (N-Triples, Turtle) hold the merge, each triple
+once: the default graph itself for a whole store. The description counts distinct triples
+(``void:triples``) and each named graph's (``void:subset``).
 The sha256 and size are taken from the bytes as they are written (after compression), and the
 statements, properties and links are counted as they go by: the file is never read back.
 """
@@ -26,7 +33,7 @@ from .formats import FORMATS, Format, guess_format
 from .jsonld import CONTEXT_IRI, JsonLdWriter, load_context
 from .profile import NAMESPACES as PROFILE_NAMESPACES, Profile
 from .stream import Block, graph_blocks, merged_blocks
-from .void import Counts, Dump, describe, link_target
+from .void import Counts, Dump, describe, link_target, store_counts
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # The first path segments of the IRIs a build mints (pwc_kg.iri.Minter): each a Turtle prefix.
@@ -152,7 +159,7 @@ def export(
             digest = _Digest(raw)
             sink: BinaryIO = (_gzip.GzipFile(filename="", mode="wb", fileobj=digest, mtime=0, compresslevel=compresslevel)
                               if gz else digest)
-            blocks = (merged_blocks(db, chosen, everything) if not fmt.holds_graphs else graph_blocks(db, chosen))
+            blocks = _merge(db, chosen, everything) if not fmt.holds_graphs else graph_blocks(db, chosen)
             if prof is not None:
                 blocks = (b for b in map(prof.restate, blocks) if b is not None)
             tally = _Tally()
@@ -162,6 +169,9 @@ def export(
             raw.flush()
             os.fsync(raw.fileno())
         counts = tally.result()
+        written = counts.statements
+        if fmt.holds_graphs:  # the file has a triple once per graph: the description counts each once
+            counts = _distinct_counts(db, chosen, everything, prof, counts, base + "graph/ontology")
         dump = Dump(download_url or out.resolve().as_uri(), fmt, digest.size, digest.sha.hexdigest(), gz, profile,
                     CONTEXT_IRI if fmt.name == "jsonld" else None)
         description = describe(db, base_iri=base, dataset_iri=dataset_iri, endpoint=endpoint, dumps=[dump],
@@ -178,7 +188,32 @@ def export(
             raise ExportError(f"--out {out}: writing failed, nothing written: {e.strerror or e}") from e
         raise
     return ExportReport(str(out), str(void_path), fmt.name, gz, profile, [g.value for g in chosen], digest.size,
-                        digest.sha.hexdigest(), counts.statements, counts)
+                        digest.sha.hexdigest(), written, counts)
+
+
+def _merge(db: ox.Store, chosen: list, everything: bool) -> Iterator[Block]:
+    """The merge of the chosen graphs, subject by subject, each triple once: for the whole store, its
+    default graph (already that merge) when it has one."""
+    if everything and next(iter(db.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        return (Block(None, b.subject, b.statements) for b in graph_blocks(db, [ox.DefaultGraph()]))
+    return merged_blocks(db, [g for g in chosen if isinstance(g, ox.NamedNode)], False)
+
+
+def _distinct_counts(db: ox.Store, chosen: list, everything: bool, prof: Profile | None, written: Counts,
+                     ontology_graph: str) -> Counts:
+    """What a dataset dump holds counted as distinct triples (its statements are quads); each named
+    graph's count as written."""
+    if prof is None:
+        counts = store_counts(db, None if everything else [g.value for g in chosen], ontology_graph)
+    else:  # restated statements: counted on the merge, restated the same way
+        tally = _Tally()
+        for block in _merge(db, chosen, everything):
+            restated = prof.restate(block)
+            if restated is not None:
+                tally.add(restated)
+        counts = tally.result()
+    counts.graphs = written.graphs
+    return counts
 
 
 def _write(blocks: Iterator[Block], sink: BinaryIO, fmt: Format, tally: _Tally, prefixes: dict[str, str],
@@ -245,9 +280,7 @@ def _graphs(db: ox.Store, asked: list[str], base: str, profile: str | None) -> t
             raise ExportError(f"--graph {iri}: the ontology graph describes pwc terms; --profile leaves it out")
         everything = False
     else:
-        chosen = present
-        if next(iter(db.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
-            chosen = [ox.DefaultGraph(), *present]
+        chosen = present  # the default graph is their union (see the module's description)
         everything = True
     if profile is not None and ontology in chosen:
         chosen = [g for g in chosen if g != ontology]

@@ -16,10 +16,11 @@ It returns an ``rdflib.Graph`` holding:
   ``cc:attributionURL``), the build that made it (``prov:wasGeneratedBy``, ``dcterms:created``) and
   the store generation (``owl:versionInfo``), ``void:uriSpace``, ``void:sparqlEndpoint`` (and a
   ``dcat:DataService``) when an endpoint is given;
-- its size: ``void:triples`` (statements: quads for dataset formats), ``void:distinctSubjects``,
-  ``void:classes``, ``void:properties``, one ``void:classPartition`` per class (``void:entities``), one
-  ``void:propertyPartition`` per property (``void:triples``), one ``void:subset`` per named graph
-  (``void:triples``), and ``void:vocabulary`` for each vocabulary its terms come from;
+- its size: ``void:triples`` (distinct triples: a triple that several named graphs hold counts
+  once), ``void:distinctSubjects``, ``void:classes``, ``void:properties``, one ``void:classPartition``
+  per class (``void:entities``), one ``void:propertyPartition`` per property (``void:triples``,
+  distinct), one ``void:subset`` per named graph (``void:triples``: that graph's; added up, the
+  quads), and ``void:vocabulary`` for each vocabulary its terms come from;
 - its links out: one ``void:Linkset`` per target dataset (arXiv, DOI, GitHub, Hugging Face, Papers
   With Code) and link predicate, with ``void:objectsTarget``, ``void:linkPredicate`` and ``void:triples``:
   the statements whose object is an IRI in the target's URI space (``void:uriSpace``);
@@ -98,7 +99,7 @@ def link_target(iri: str) -> str | None:
 class Counts:
     """What a dataset (or a dump of it) holds. ``subjects`` and ``classes`` None: asked of the store."""
 
-    statements: int = 0
+    statements: int = 0  # distinct triples
     graphs: dict[str, int] = field(default_factory=dict)  # statements per named graph; empty for a merge
     predicates: dict[str, int] = field(default_factory=dict)
     links: dict[tuple[str, str], int] = field(default_factory=dict)  # (target key, predicate IRI) → statements
@@ -304,8 +305,13 @@ def namespace_of(iri: str) -> str:
 # ------------------------------------------------------------------------------ counts from the store
 
 _PREDICATES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
-_LINKS = ("SELECT ?space (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?space)) } "
-          "GROUP BY ?space")
+# Distinct triples: the default graph (the set union of the named graphs, store/union.py), or the
+# merge of chosen named graphs (DISTINCT over them: a triple two graphs hold counts once).
+_MERGE = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_DISTINCT_PREDICATES = "SELECT ?p (COUNT(*) AS ?n) WHERE { %s } GROUP BY ?p"
+_DISTINCT_LINKS = ("SELECT ?space (COUNT(*) AS ?n) WHERE { %s FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?space)) } "
+                   "GROUP BY ?space")
+_DISTINCT_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { %s }"
 _LITERAL_OR_INTERNAL = ("SELECT DISTINCT ?p WHERE { GRAPH ?onto { { ?p a <http://www.w3.org/2002/07/owl#DatatypeProperty> } "
                         "UNION { ?p <http://www.w3.org/2000/01/rdf-schema#range> ?range "
                         f"FILTER(STRSTARTS(STR(?range), \"{PWC_NS}\")) }} }} }}")
@@ -319,10 +325,19 @@ def _named(graphs: list[str] | None) -> dict:
     return {} if graphs is None else {"g": [ox.NamedNode(x) for x in graphs]}
 
 
+def _triples(graphs: list[str] | None, bindings: dict | None = None) -> str:
+    """A group pattern binding ?s ?p ?o to each distinct triple of the chosen graphs (None: all)."""
+    if graphs is None:
+        return bind_values("SELECT * WHERE { ?s ?p ?o }", bindings or {}).removeprefix("SELECT * WHERE ")
+    return "{ " + bind_values(_MERGE, {**_named(graphs), **(bindings or {})}) + " }"
+
+
 def store_counts(store: ox.Store, graphs: list[str] | None, ontology_graph: str) -> Counts:
-    """Statements per graph and per property, and the links out, counted in the store."""
+    """Distinct triples in all and per property, the links out, and the triples of each named graph,
+    counted in the store."""
     per_graph = {k: v for k, v in graph_counts(store).items() if graphs is None or k in graphs}
-    predicates = {row["p"].value: int(row["n"].value) for row in store.query(bind_values(_PREDICATES, _named(graphs)))}
+    predicates = {row["p"].value: int(row["n"].value)
+                  for row in store.query(_DISTINCT_PREDICATES % _triples(graphs))}
     # Only a property that may hold an external IRI is scanned for links: not rdf:type, rdf:_n, a
     # datatype property, or a pwc property whose range is a pwc class.
     skip = {row["p"].value for row in store.query(bind_values(_LITERAL_OR_INTERNAL, {"onto": ox.NamedNode(ontology_graph)}))}
@@ -332,10 +347,11 @@ def store_counts(store: ox.Store, graphs: list[str] | None, ontology_graph: str)
     for p in predicates:
         if p in skip or p.startswith(RDF_NS):
             continue
-        q = bind_values(_LINKS, {**_named(graphs), "p": ox.NamedNode(p), "space": spaces})
+        q = bind_values(_DISTINCT_LINKS % _triples(graphs, {"p": ox.NamedNode(p)}), {"space": spaces})
         for row in store.query(q):
             links[(by_space[row["space"].value], p)] = int(row["n"].value)
-    return Counts(sum(per_graph.values()), per_graph, predicates, links)
+    (row,) = store.query(_DISTINCT_COUNT % _triples(graphs))
+    return Counts(int(row["n"].value), per_graph, predicates, links)
 
 
 def distinct_subjects(store: ox.Store, graphs: list[str] | None, profile: Profile | None, counts: Counts) -> int:

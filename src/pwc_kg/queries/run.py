@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from ..store.union import check_default
 from ..vocab import XSD
 from .binding import bind_values
 from .named import ENTITY_KINDS, NamedQuery
@@ -20,14 +21,19 @@ _LITERAL_TYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.da
 
 
 class EmbeddedBackend:
-    """Queries a pyoxigraph store over the union of its named graphs."""
+    """Queries a pyoxigraph store over the union of its named graphs: its default graph, which holds
+    every distinct triple of the named graphs once (store/union.py)."""
 
     def __init__(self, store: ox.Store):
         self.store = store
+        self._checked = False
 
     def run(self, query: str) -> tuple[list[str], list[dict]]:
         """(the SELECT's variables, its rows of bound terms)."""
-        result = self.store.query(query, use_default_graph_as_union=True)
+        if not self._checked:  # a store built before the default graph was kept would answer nothing
+            check_default(self.store)
+            self._checked = True
+        result = self.store.query(query)
         names = [v.value for v in result.variables]
         return names, [{n: row[n] for n in names if row[n] is not None} for row in result]
 

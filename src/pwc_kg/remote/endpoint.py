@@ -6,13 +6,18 @@ Virtuoso or any SPARQL 1.1 server holding a pushed pwc-kg graph.
 
 What differs between servers, and what this does about it:
 
-- The default graph. Our queries read the union of the named graphs. Virtuoso's default graph
-  is that union; Oxigraph server's is its own default graph unless started with
-  ``--union-default-graph``. With ``default_graph="auto"`` the backend asks once: if a
-  ``pwc:Build`` is visible without ``GRAPH``, the server's default graph is used as it is
-  (``"union"``); if it is only in a named graph, every query is sent with the server's named
-  graphs as its dataset, each as a ``default-graph-uri`` and a ``named-graph-uri``
-  (``"named"``); if neither, there is no pwc-kg graph there and it says so.
+- The default graph. Our queries read the union of the named graphs, as a set: each triple once
+  (store/union.py). No server gives that by itself: Virtuoso's default graph, Oxigraph's with
+  ``--union-default-graph``, and a dataset of several ``default-graph-uri`` all count a triple
+  once per graph that holds it. So ``pwc-kg push`` sends the store's default graph (the set) into
+  the graph ``UNION_GRAPH``, and every query is sent with that graph as its one
+  ``default-graph-uri`` and the server's other graphs as ``named-graph-uri`` (``"set"``), so that
+  ``GRAPH ?g`` still finds each source. With ``default_graph="auto"`` the backend asks once: if a
+  ``pwc:Build`` is in ``UNION_GRAPH``, ``"set"``; else (a graph pushed by an older pwc-kg) if one
+  is visible without ``GRAPH``, the server's default graph is used as it is (``"union"``: a bag);
+  if it is only in a named graph, every query is sent with the server's named graphs as its
+  dataset, each as a ``default-graph-uri`` and a ``named-graph-uri`` (``"named"``: a bag too);
+  if none, there is no pwc-kg graph there and it says so.
 - Silent row caps. Virtuoso cuts every result at ``ResultSetMaxRows`` (10,000 in Debian's
   stock virtuoso.ini) with 200 OK; the only sign is an ``X-SPARQL-MaxRows`` header. A result
   that reaches the cap raises ``RowCapExceeded`` rather than returning partial rows. (Paging
@@ -39,7 +44,9 @@ from .transport import Credentials, RemoteError, http_error
 
 # Graphs a push loads into before swapping them in; never part of the dataset of a query.
 PUSH_TEMP_PREFIX = "urn:pwc-kg:push-tmp:"
-DEFAULT_GRAPH_MODES = ("auto", "union", "named")
+# The graph a push sends the store's default graph into: every distinct triple of the named graphs.
+UNION_GRAPH = "urn:pwc-kg:default-graph"
+DEFAULT_GRAPH_MODES = ("auto", "set", "union", "named")
 
 
 # The prologue's tokens: comments, IRIs, strings (any quoting), words (a prefix name with its colon).
@@ -109,7 +116,8 @@ class SparqlEndpointBackend:
     """Queries a remote SPARQL endpoint over the union of its named graphs.
 
     ``auth`` is ``"basic"`` or ``"digest"`` (Virtuoso's ``/sparql-auth`` takes only digest);
-    ``default_graph`` is ``"auto"``, ``"union"`` (send no dataset: the server's default graph
+    ``default_graph`` is ``"auto"``, ``"set"`` (the pushed ``UNION_GRAPH`` as the default graph,
+    the other graphs as named graphs), ``"union"`` (send no dataset: the server's default graph
     is the union) or ``"named"`` (send the server's named graphs as the dataset).
     """
 
@@ -169,7 +177,7 @@ class SparqlEndpointBackend:
     # The dataset: how the union of the named graphs is asked for.
     @property
     def default_graph(self) -> str:
-        """``"union"`` or ``"named"``: decided on first use when created with ``"auto"``."""
+        """``"set"``, ``"union"`` or ``"named"``: decided on first use when created with ``"auto"``."""
         if self._mode is None:
             self._mode = self._probe()
         return self._mode
@@ -179,23 +187,32 @@ class SparqlEndpointBackend:
         if self._graphs is None:
             # GRAPH ?g {} lists the graphs without reading them (Oxigraph). Virtuoso answers it with
             # none, and listing its graphs from their triples takes minutes on a large store, so
-            # there: the graphs the pwc-kg provenance describes (each is prov:wasGeneratedBy a build).
+            # there: the graphs the pwc-kg provenance describes (each is prov:wasGeneratedBy a build,
+            # a submission's graph a pwc:SourceGraph in itself), and the provenance graph (it holds the builds).
             listings = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
-                        f"SELECT DISTINCT ?g WHERE {{ GRAPH ?p {{ ?g <{PROV.wasGeneratedBy}> ?activity }} }}")
+                        f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?p {{ ?g <{PROV.wasGeneratedBy}> ?activity }} }} "
+                        f"UNION {{ GRAPH ?g {{ ?g a <{PWC.SourceGraph}> }} }} UNION {{ GRAPH ?g {{ ?b a <{PWC.Build}> }} }} }}")
             for query in listings:
                 _, body = self._send(query, JSON, None)
-                self._graphs = sorted(r["g"].value for r in solutions(body)[1] if isinstance(r.get("g"), ox.NamedNode)
-                                      and not r["g"].value.startswith(PUSH_TEMP_PREFIX))
+                self._graphs = sorted({r["g"].value for r in solutions(body)[1] if isinstance(r.get("g"), ox.NamedNode)
+                                       and not r["g"].value.startswith(PUSH_TEMP_PREFIX) and r["g"].value != UNION_GRAPH})
                 if self._graphs:
                     break
         return self._graphs
 
-    def dataset(self) -> list[str] | None:
-        """The graphs sent as the dataset of each query, or None to use the server's default graph."""
-        return self.named_graphs() if self.default_graph == "named" else None
+    def dataset(self) -> tuple[list[str], list[str]] | None:
+        """The (default, named) graphs sent as the dataset of each query, or None to use the server's
+        default graph."""
+        if self.default_graph == "set":
+            return [UNION_GRAPH], self.named_graphs()
+        if self.default_graph == "named":
+            return self.named_graphs(), self.named_graphs()
+        return None
 
     def _probe(self) -> str:
         build = f"?b a <{PWC.Build}>"
+        if self._ask(f"ASK {{ GRAPH <{UNION_GRAPH}> {{ {build} }} }}", None):
+            return "set"
         if self._ask(f"ASK {{ {build} }}", None):
             return "union"
         if self._ask(f"ASK {{ GRAPH ?g {{ {build} }} }}", None):
@@ -203,8 +220,8 @@ class SparqlEndpointBackend:
         raise RemoteError(f"{self.url} holds no pwc-kg graph (no pwc:Build in its default graph or in any named "
                           "graph): load one with 'pwc-kg push'")
 
-    def _ask(self, query: str, graphs: list[str] | None) -> bool:
-        body = self._send(query, JSON, graphs)[1]
+    def _ask(self, query: str, dataset: tuple[list[str], list[str]] | None) -> bool:
+        body = self._send(query, JSON, dataset)[1]
         if isinstance(body, dict) and isinstance(body.get("boolean"), bool):
             return body["boolean"]
         # Virtuoso 7 answers an ASK in JSON as a SELECT of ?__ASK_RETVAL: one row (1) or none.
@@ -220,7 +237,7 @@ class SparqlEndpointBackend:
         w.queryType = query_form(query)  # see query_form
         return w
 
-    def _send(self, query: str, fmt: str, graphs: list[str] | None) -> tuple[dict, object]:
+    def _send(self, query: str, fmt: str, dataset: tuple[list[str], list[str]] | None) -> tuple[dict, object]:
         w = self._wrapper(query)
         w.setMethod(POST)  # long queries (VALUES blocks, datasets) do not fit in a URL
         w.setOnlyConneg(True)
@@ -229,8 +246,10 @@ class SparqlEndpointBackend:
             w.addCustomHttpHeader(name, value)
         if fmt == TURTLE:  # N-Triples first: Virtuoso's Turtle writes a whole xsd:decimal as a bare integer
             w.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
-        for g in graphs or ():
+        defaults, named = dataset or ((), ())
+        for g in defaults:
             w.addDefaultGraph(g)
+        for g in named:
             w.addNamedGraph(g)
         try:
             result = w.query()

@@ -17,6 +17,10 @@ pass (no answer, a timeout, HTTP 5xx, 408, 429), then reported. Sending a chunk 
 nothing: a graph is a set of triples. (Triples with blank nodes would not be: they are kept
 together in one chunk, since a blank node's label means nothing across requests.) Afterwards
 each graph's triple count on the server is compared with the store's.
+
+The store's default graph, every distinct triple of the named graphs once (store/union.py), is
+pushed too, into the graph ``UNION_GRAPH``: queries then take it as their default graph (see
+remote/endpoint.py), so a server answers as the store does, each triple counted once.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from typing import Callable, Iterator
 import pyoxigraph as ox
 
 from ..vocab import PWC
-from .endpoint import PUSH_TEMP_PREFIX, SparqlEndpointBackend, graph_triple_count
+from .endpoint import PUSH_TEMP_PREFIX, UNION_GRAPH, SparqlEndpointBackend, graph_triple_count
 from .transport import AuthError, Credentials, RemoteError, digest_handler, http_error, retryable
 
 # Triples per request: Graph Store Protocol bodies can be large; an INSERT DATA is compiled like a
@@ -165,7 +169,7 @@ class _Client:
         self.send(method, target, body, "application/n-triples" if body is not None else None)
 
 
-def _chunks(store: ox.Store, graph: ox.NamedNode, size: int) -> Iterator[bytes]:
+def _chunks(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph, size: int) -> Iterator[bytes]:
     """The graph's triples as N-Triples bodies of at most ``size`` triples; those with blank nodes last, together."""
     batch, with_blanks = [], []
     for q in store.quads_for_pattern(None, None, None, graph):
@@ -183,7 +187,7 @@ def _chunks(store: ox.Store, graph: ox.NamedNode, size: int) -> Iterator[bytes]:
         yield ox.serialize(with_blanks, format=ox.RdfFormat.N_TRIPLES)
 
 
-def _chunk_count(store: ox.Store, graph: ox.NamedNode, size: int) -> tuple[int, int]:
+def _chunk_count(store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph, size: int) -> tuple[int, int]:
     """(triples, chunks) of a graph, counted before sending so progress can say 'k of n'."""
     plain = blank = 0
     for q in store.quads_for_pattern(None, None, None, graph):
@@ -222,19 +226,22 @@ def push_store(store: ox.Store, endpoint: str, *, graph_store: str | None = None
     report = PushReport()
     t0 = time.perf_counter()
 
-    default_triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    if default_triples:
-        report.notes.append(f"note: the store's default graph holds {default_triples:,} triples; push sends named "
-                            "graphs only, and they were not sent")
     graphs = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    # The default graph (the set union of the named graphs) goes last, into UNION_GRAPH: a query that
+    # finds it there reads it as the default graph; until it is there, queries read the old one.
+    sources: dict[str, ox.NamedNode | ox.DefaultGraph] = {g: ox.NamedNode(g) for g in graphs}
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        sources[UNION_GRAPH] = ox.DefaultGraph()
+    else:
+        report.notes.append(f"note: the store's default graph is empty (built by an older pwc-kg?): {UNION_GRAPH} "
+                            "was not sent, and queries on the server count a triple once per graph that holds it")
     try:  # before the push replaces the provenance that lists them on some servers
         before = counter.named_graphs()
     except RemoteError as e:
         before = []
         report.notes.append(f"note: could not list the server's graphs to find stale ones: {e}")
     refused = None
-    for graph in graphs:
-        node = ox.NamedNode(graph)
+    for graph, node in sources.items():
         result = GraphPush(graph)
         report.graphs.append(result)
         if refused:  # the same credentials would be refused again
@@ -245,9 +252,9 @@ def push_store(store: ox.Store, endpoint: str, *, graph_store: str | None = None
         try:
             if update_endpoint:
                 _push_via_temp_graph(client, counter, store, node, result, graph_store, update_endpoint,
-                                     chunk_triples, say)
+                                     chunk_triples, say, graph)
             else:
-                _push_by_put(client, store, node, result, graph_store, chunk_triples, say)
+                _push_by_put(client, store, node, result, graph_store, chunk_triples, say, graph)
         except RemoteError as e:
             result.status, result.error, result.cause = "failed (unchanged)", str(e), e
         if isinstance(result.cause, AuthError):
@@ -274,8 +281,7 @@ def push_store(store: ox.Store, endpoint: str, *, graph_store: str | None = None
 
 
 def _push_via_temp_graph(client: _Client, counter, store, node, result: GraphPush, graph_store, update_endpoint, size,
-                         say):
-    graph = node.value
+                         say, graph: str):
     tmp = temp_graph(graph)
     try:
         client.update(update_endpoint, f"DROP SILENT GRAPH {_iri(tmp)}")  # what a failed push left
@@ -318,8 +324,7 @@ def _push_via_temp_graph(client: _Client, counter, store, node, result: GraphPus
     result.status = "replaced"
 
 
-def _push_by_put(client: _Client, store, node, result: GraphPush, graph_store, size, say):
-    graph = node.value
+def _push_by_put(client: _Client, store, node, result: GraphPush, graph_store, size, say, graph: str):
     if result.triples == 0:
         try:
             client.graph_store("DELETE", graph_store, graph)

@@ -1,7 +1,10 @@
 """``pwc-kg stats --endpoint``: the counts of ``pwc-kg stats`` (triples, classes, graphs), on a server.
 
 Only pwc-kg's graphs are counted: those under the build's base IRI (``{base}graph/...``);
-a server may hold others (Virtuoso keeps its own system graphs).
+a server may hold others (Virtuoso keeps its own system graphs). ``triples`` are the distinct
+triples (those of the pushed default graph, remote/endpoint.py's ``UNION_GRAPH``), ``quads`` the
+graphs' triples added up; a server holding a graph pushed by an older pwc-kg (no ``UNION_GRAPH``)
+gives the quads for both.
 """
 
 from __future__ import annotations
@@ -28,5 +31,10 @@ def endpoint_stats(backend) -> dict:
     for row in backend.select(q):
         classes[row["c"].value.removeprefix(PWC_NS)] = int(row["n"].value)
     directions, coverage = direction_counts(backend.select)
-    return {"triples": sum(graphs.values()), "classes": classes, "graphs": dict(sorted(graphs.items())),
+    quads = sum(graphs.values())
+    triples = quads
+    if getattr(backend, "default_graph", None) == "set":  # the pushed set: distinct triples
+        (row,) = backend.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        triples = int(row["n"].value)
+    return {"triples": triples, "quads": quads, "classes": classes, "graphs": dict(sorted(graphs.items())),
             "metric_directions": directions, "direction_coverage": coverage}

@@ -23,7 +23,8 @@ The limits, all from :class:`~pwc_kg.serve.config.ServeConfig`, each with its ow
 - ``SERVICE``: refused before the query runs unless its target is on ``service_allowlist``
   → :class:`QueryRefused`; updates likewise (and the workers open the store read-only).
 
-The default graph of every query is the union of the store's named graphs, unless the query
+The default graph of every query is the union of the store's named graphs (a set: the store's
+own default graph, see store/union.py), unless the query
 names its own dataset (``FROM``/``FROM NAMED``) or the request does (``Dataset``).
 
 Hot swap: each query runs on the generation ``current`` points at when it starts (one

@@ -114,18 +114,18 @@ def _label_rows(store, kind: str):
     for prop in (label, *others):
         typed = "" if prop == PWC.title else f"?s a <{PWC[kind]}> . "
         q = f"SELECT ?s ?l WHERE {{ {typed}?s <{prop}> ?l }}"
-        for row in store.query(q, use_default_graph_as_union=True):
+        for row in store.query(q):
             yield row["s"].value, prop, row["l"].value
 
 
 def _paper_years(store) -> dict[str, str]:
     q = f"SELECT ?s ?d WHERE {{ ?s <{PWC.publicationDate}> ?d }}"
-    return {row["s"].value: row["d"].value[:4] for row in store.query(q, use_default_graph_as_union=True)}
+    return {row["s"].value: row["d"].value[:4] for row in store.query(q)}
 
 
 def _count(store, kind: str) -> int:
     q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{PWC[kind]}> }}"
-    return int(next(iter(store.query(q, use_default_graph_as_union=True)))["n"].value)
+    return int(next(iter(store.query(q)))["n"].value)
 
 
 def build_index(store, path: Path) -> dict[str, int]:

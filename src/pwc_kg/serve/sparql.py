@@ -4,9 +4,9 @@
   ``application/sparql-query`` body; ``default-graph-uri`` and ``named-graph-uri`` name the
   dataset (then only the graphs named are in it).
 - The default graph, for every query that names no dataset (no ``FROM``, no protocol
-  parameters): the union of all the store's named graphs. The store's own default graph is
-  empty: every triple is in a named graph (one per source file, the ontology, provenance, the
-  derived leaderboards).
+  parameters): the union of all the store's named graphs (one per source file, the ontology,
+  provenance, the derived leaderboards), each triple once: the store keeps that set as its own
+  default graph (store/union.py).
 - Results by content negotiation, or a ``format=``/``output=``/``results=`` parameter (a short
   name or a media type): SPARQL JSON (the default), XML, CSV, TSV for SELECT and ASK; Turtle (the
   default), N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE.
@@ -37,7 +37,7 @@ ENTAILMENT_SIMPLE = "http://www.w3.org/ns/entailment/Simple"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 
 DEFAULT_GRAPH_RULE = ("The default graph of a query that names no dataset (no FROM, no default-graph-uri or "
-                      "named-graph-uri) is the union of all named graphs; the store's own default graph is empty. "
+                      "named-graph-uri) is the union of all named graphs, each triple once. "
                       "Read-only: updates are refused.")
 
 

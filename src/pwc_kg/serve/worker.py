@@ -121,7 +121,9 @@ def _dataset(job: Job) -> dict:
         # The protocol's dataset replaces the query's: what is not named is not in it.
         return {"default_graph": [ox.NamedNode(g) for g in job.default_graphs or []],
                 "named_graphs": [ox.NamedNode(g) for g in job.named_graphs or []]}
-    return {"use_default_graph_as_union": job.union}
+    # No dataset named: the store's default graph, which is the set union of its named graphs
+    # (store/union.py); pyoxigraph's use_default_graph_as_union would count a triple once per graph.
+    return {}
 
 
 def _too_many(n: int, what: str) -> _TooManyRows:

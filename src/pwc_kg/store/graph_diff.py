@@ -10,6 +10,9 @@ Both sides are N-Triples as pyoxigraph and pwc-kg write them (one triple per lin
 canonical form), so an unchanged triple has the same line on both sides. Were a triple written
 differently on the two sides, it would be removed and added again: the graph would still end
 exactly as the new lines say.
+
+The default graph stays the set union of the named graphs (store/union.py): an added triple goes
+into it too, a removed one leaves it only when no other named graph still states it.
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
+
+from .union import remove_from_default
 
 
 _TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -73,8 +78,10 @@ def replace_graph(store: ox.Store, graph: str, new: list[Path], work: Path, old:
         removed = b"\n".join(line for k, line in _lines([old]) if k in gone)
         for line in removed.split(b"\n"):
             change.note(line)
-        for t in ox.parse(input=removed, format=ox.RdfFormat.N_TRIPLES):
+        triples = [t for t in ox.parse(input=removed, format=ox.RdfFormat.N_TRIPLES)]
+        for t in triples:
             store.remove(ox.Quad(t.subject, t.predicate, t.object, g))
+        remove_from_default(store, triples, g)  # after all of them: only other graphs' statements count
     if fresh:
         added = work / "added.nt"
         with open(added, "wb") as out:
@@ -84,6 +91,7 @@ def replace_graph(store: ox.Store, graph: str, new: list[Path], work: Path, old:
                     out.write(line + b"\n")
                     change.note(line)
         store.bulk_load(path=str(added), format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+        store.bulk_load(path=str(added), format=ox.RdfFormat.N_TRIPLES)  # the default graph: a set, no duplicates
         added.unlink()
     if empty:
         store.remove_graph(g)

@@ -255,7 +255,8 @@ class Resolver:
         except ValueError:
             return False
         for q in self.store.quads_for_pattern(node, None, None):
-            if q.graph_name.value not in self.computed:
+            # the default graph repeats the named graphs' triples (store/union.py): only they count
+            if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name.value not in self.computed:
                 return True
         return False
 
@@ -633,7 +634,7 @@ def _no_result(shape: str, data: object) -> Problem:
 def _restated(t: ox.Triple, resolver: Resolver) -> bool:
     """Whether the graph already states the triple (outside its computed graphs): a submission's graph holds
     only what it adds, or every query over the union of the graphs would see such a triple twice."""
-    return any(q.graph_name.value not in resolver.computed
+    return any(not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name.value not in resolver.computed
                for q in resolver.store.quads_for_pattern(t.subject, t.predicate, t.object))
 
 

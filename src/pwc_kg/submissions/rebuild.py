@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..iri import Minter
+from ..store.union import drop_graph
 from .mapping import PayloadError
 from .records import Submissions
 from .service import GENERATION_LIST, check_payload, insert, prov_triples
@@ -34,7 +35,7 @@ def keep_accepted(store: ox.Store, gen: Path, mint: Minter, report) -> bool:
     present = sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(prefix))
     before = {g: {str(q) for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))} for g in present}
     for g in present:  # mapped again below against the graph as it is now
-        store.remove_graph(ox.NamedNode(g))
+        drop_graph(store, ox.NamedNode(g))  # its triples leave the default graph unless a source states them
     kept, dropped, graphs = [], [], []
     lines = []
     for meta in subs.accepted():

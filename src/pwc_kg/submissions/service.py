@@ -42,6 +42,7 @@ from ..queries.run import EmbeddedBackend
 from ..serve.search import FILE_NAME as SEARCH_INDEX
 from ..store import StoreDir
 from ..store.state import DERIVED_FILE, link_or_copy
+from ..store.union import SetKeeping
 from ..vocab import PROV, PWC, RDF, XSD
 from . import check
 from .flags import DEFAULT_SOTA_MARGIN, flags as compute_flags
@@ -129,8 +130,9 @@ def prov_triples(mapped: Mapped, mint: Minter, meta: dict, payload: bytes) -> li
 
 
 def insert(store: ox.Store, mapped: Mapped, triples: list[ox.Triple]) -> None:
+    """The submission's graph into the store, and its triples into the default graph (store/union.py)."""
     g = ox.NamedNode(mapped.graph)
-    store.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in list(mapped.triples) + triples])
+    SetKeeping(store).extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in list(mapped.triples) + triples])
 
 
 def touched_benchmarks(mapped: Mapped, store: ox.Store) -> list[dict]:
@@ -290,8 +292,9 @@ class SubmissionService:
                 insert(store, checked.mapped, prov_triples(checked.mapped, mint, meta, payload))
                 benchmarks, metrics, pairs = partial.touched(checked.mapped.triples)
                 graphs = derivation_graphs(store, mint)
-                change = partial.update(store, mint, graphs, benchmarks, metrics, pairs)
-                _recount_derived(store, mint, change.added - change.removed)
+                keeping = SetKeeping(store)  # the derived graph's changes reach the default graph too
+                change = partial.update(keeping, mint, graphs, benchmarks, metrics, pairs)
+                _recount_derived(keeping, mint, change.added - change.removed)
                 store.flush()
                 # No derived.nt in this generation: writing it means dumping the whole derived graph (millions
                 # of triples at full scale) on every accept. The next build dumps it from the store, once.

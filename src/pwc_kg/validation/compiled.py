@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..queries.binding import bind_values
+from ..store.union import union_options
 
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -233,7 +234,7 @@ def _constraints(shape: str, target: str, path: str, params: dict, focus: str) -
 def _class_values(store: ox.Store, cls: str, cache: dict) -> str:
     """The class and its subclasses in the store, as the body of a VALUES block."""
     if cls not in cache:
-        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{SUBCLASS}>* <{cls}> }}", use_default_graph_as_union=True)
+        rows = store.query(f"SELECT DISTINCT ?c WHERE {{ ?c <{SUBCLASS}>* <{cls}> }}", **union_options(store))
         classes = {cls} | {r["c"].value for r in rows if isinstance(r["c"], ox.NamedNode)}
         cache[cls] = " ".join(f"<{k}>" for k in sorted(classes))
     return cache[cls]
@@ -285,7 +286,7 @@ def _checked_values(path: str, suspects, others: list[str]) -> str | None:
 
 
 def _run(store: ox.Store, query: str) -> list:
-    return list(store.query(query, use_default_graph_as_union=True))
+    return list(store.query(query, **union_options(store)))  # the default graph: the named graphs' union
 
 
 def validate_store(store: ox.Store, shapes: Path | None = None, sample: int = SAMPLE, threads: int = 2,

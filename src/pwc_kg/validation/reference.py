@@ -36,6 +36,8 @@ def union_graph(store):
     import pyoxigraph as ox
     import rdflib
 
-    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+    from ..store.union import union_options
+
+    triples = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", **union_options(store))
     data = triples.serialize(format=ox.RdfFormat.N_TRIPLES)
     return rdflib.Graph().parse(data=data.decode("utf-8"), format="nt")
