@@ -283,39 +283,53 @@ def test_errors_have_their_status_and_say_why(server, request_args, status, word
     assert headers["content-type"] == "text/plain; charset=utf-8"
 
 
-def test_malformed_query_gives_the_parsers_message(server):
+def test_malformed_query_says_where_and_what_was_expected(server):
     status, _, body = fetch(q(server.url, "SELECT ?x WHERE { ?x ?p }"))
-    assert status == 400 and b"error at 1:" in body
+    assert status == 400 and b"malformed query: line 1, column " in body and b"expected" in body
+    assert b"[_]" not in body  # the parser's grammar is not shown (pwc_kg.queries.syntax)
+
+
+def wait_until(condition, what: str, seconds: float = 120) -> None:
+    """Wait for a state, not for a time: the deadline only ends a wait for something that never comes."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never: {what}"
+        time.sleep(0.05)
 
 
 def test_a_query_past_the_time_limit_is_stopped_and_the_next_one_works(server):
+    """SLOW would run for hours: it is stopped at the limit and said so, its worker replaced. No upper bound
+    on how long that took (a loaded machine is slow for no fault of the server); it cannot end before it."""
+    executor = server.app.executor
+    wait_until(lambda: executor.idle_workers() == 2, "both workers idle")
+    replaced = executor.replaced
     started = time.monotonic()
     status, _, body = fetch(q(server.url, SLOW))
     took = time.monotonic() - started
-    assert status == 504 and b"time limit" in body
-    assert TIMEOUT <= took < TIMEOUT + 5
-    started = time.monotonic()
+    assert status == 504 and b"time limit" in body and f"{TIMEOUT:g} s".encode() in body
+    assert took >= TIMEOUT  # stopped by its limit, not by anything sooner
+    assert executor.replaced == replaced + 1  # its worker was killed: the only way to stop a pyoxigraph query
     status, _, body = fetch(q(server.url, "ASK { ?s ?p ?o }"))
     assert status == 200 and json.loads(body)["boolean"] is True
-    assert time.monotonic() - started < 2
-    # the killed worker is replaced: both workers answer again
-    deadline = time.monotonic() + 30
-    while server.app.executor.idle_workers() < 2 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert server.app.executor.idle_workers() == 2 and server.app.executor.replaced >= 1
+    wait_until(lambda: executor.idle_workers() == 2, "the killed worker replaced: both workers answer again")
 
 
 def test_a_slow_query_does_not_starve_the_others(server):
+    """While SLOW holds one worker, the other answers: quick queries are answered before SLOW ends."""
+    executor = server.app.executor
+    wait_until(lambda: executor.idle_workers() == 2, "both workers idle")
     with concurrent.futures.ThreadPoolExecutor(4) as pool:
         slow = pool.submit(fetch, q(server.url, SLOW))
-        time.sleep(0.3)
-        quick = []
+        wait_until(lambda: executor.idle_workers() < 2 or slow.done(), "the slow query holds a worker")
+        quick = []  # (status, whether the slow query was still running when the quick one was answered)
         for _ in range(10):
-            t = time.monotonic()
             status, _, _ = fetch(q(server.url, PAPER_RESULTS))
-            quick.append((status, time.monotonic() - t))
+            quick.append((status, not slow.done()))
+            if slow.done():
+                break
         assert slow.result()[0] == 504
-    assert all(s == 200 for s, _ in quick) and max(t for _, t in quick) < 1.0
+    assert all(s == 200 for s, _ in quick), quick
+    assert quick[0][1], "the first quick query waited for the slow one to end"
 
 
 def test_too_many_queries_at_once_get_503(server):
@@ -323,12 +337,9 @@ def test_too_many_queries_at_once_get_503(server):
         statuses = sorted(f.result()[0] for f in [pool.submit(fetch, q(server.url, SLOW)) for _ in range(8)])
     # 2 workers run (and are stopped at the time limit); the rest wait a second for a slot or a worker
     assert set(statuses) == {503, 504} and statuses.count(504) >= 2 and statuses.count(503) >= 4
-    status, headers, body = fetch(q(server.url, "ASK {}"))
-    deadline = time.monotonic() + 30
-    while status != 200 and time.monotonic() < deadline:  # the killed workers are being replaced
-        time.sleep(0.2)
-        status, headers, body = fetch(q(server.url, "ASK {}"))
-    assert status == 200
+    answers = []
+    wait_until(lambda: answers.append(fetch(q(server.url, "ASK {}"))[0]) or answers[-1] == 200,
+               "an answer once the killed workers are replaced")
 
 
 @pytest.mark.parametrize("query", [

@@ -8,6 +8,12 @@ The Python API mirrors the command line::
     rows = kg.query("paper-results", paper="LaMini-LM: A Diverse Herd of Distilled Models from Large-Scale Instructions")
     kg.stats()["classes"]["EvaluationResult"]
     kg.validate().conforms
+
+Rows come in two kinds (see :mod:`pwc_kg.graph`): ``kg.query(...)``, the questions (``kg.sota(...)``,
+...) and ``kg.sparql(text, terms=False)`` give plain Python values (``str``, ``int``, ``float``,
+``bool``, ``None`` when unbound), as ``--format json`` prints them; ``kg.sparql(text)`` gives
+pyoxigraph terms (``NamedNode``, ``Literal`` with its datatype and language), an unbound variable
+left out of its row.
 """
 
 from __future__ import annotations

@@ -306,7 +306,12 @@ def cmd_query(args) -> int:
     stdin_text = sys.stdin.read() if args.query == "-" else None
     query = load_query(args.query, stdin_text)
     backend = _backend(args)
-    columns, rows = run_query(backend, query, _params(args.param))
+    try:
+        columns, rows = run_query(backend, query, _params(args.param))
+    except SyntaxError as e:  # pyoxigraph's message, said with the line and what was expected there
+        from .queries.syntax import explain
+
+        raise SyntaxError(explain(query.text, str(e), excerpt=True)) from None
     sys.stdout.write(format_rows(columns, rows, args.format))
     return 0
 
@@ -314,9 +319,22 @@ def cmd_query(args) -> int:
 def cmd_queries(args) -> int:
     from .queries import list_queries
 
+    import shutil
+    import textwrap
+
+    width = max(60, min(120, shutil.get_terminal_size((100, 24)).columns))
+    indent = " " * 21
     for q in list_queries():
-        params = " ".join(f"--param {p.name}=<{p.kind}>" for p in q.params)
-        print(f"{q.name:<20} {q.summary}\n{'':<20} {params}".rstrip())
+        # the whole description, wrapped; the parameters after it ([...]: may be left out)
+        print(textwrap.fill(q.summary, width, initial_indent=f"{q.name:<20} ", subsequent_indent=indent,
+                            break_on_hyphens=False, break_long_words=False))
+        params = " ".join(f"[--param\0{p.name}=<{p.kind}>]" if p.optional else f"--param\0{p.name}=<{p.kind}>"
+                          for p in q.params)  # \0: a space no line is broken at
+        if params:
+            print(textwrap.fill(params, width, initial_indent=indent, subsequent_indent=indent,
+                                break_on_hyphens=False, break_long_words=False).replace("\0", " "))
+    print("\n" + textwrap.fill("pwc-kg query NAME --param NAME=VALUE ... runs one; its file, queries/NAME.rq, says "
+                               "what each parameter and column is.", width))
     return 0
 
 

@@ -5,6 +5,25 @@ A header declares each parameter on a line ``# @param NAME KIND  description``, 
 may be left out, and the variable then stays unbound): KIND is an
 entity class (Paper, Task, Dataset, Metric, Model, Method, Benchmark, EvaluationResult), whose
 value may be a label, a slug or an IRI, or a literal type (string, integer, decimal, date, boolean).
+A line indented under a ``@param`` line goes on with its description.
+
+The header's first lines, up to the first ``@param`` or ``Columns:`` line (or an empty ``#`` line),
+are the query's description (``summary``), its name and colon left out; ``Columns:`` and the lines
+indented under it say what it answers (``columns``). Notes after that (a line starting ``# (``) are
+for whoever reads the SPARQL.
+
+>>> q = parse_query("demo", '''# demo: the first sentence,
+... # and the rest of it.
+... # @param task Task  the task
+... #        (name, slug or IRI)
+... # Columns: benchmark,
+... #          results
+... # (a note)
+... SELECT * WHERE { ?s ?p ?o }''', Path("demo.rq"))
+>>> q.summary
+'the first sentence, and the rest of it.'
+>>> q.params[0].description, q.columns
+('the task (name, slug or IRI)', 'benchmark, results')
 """
 
 from __future__ import annotations
@@ -38,8 +57,9 @@ class NamedQuery:
     name: str
     path: Path
     text: str
-    summary: str
+    summary: str  # the description: every line of it, joined
     params: tuple[Param, ...] = field(default_factory=tuple)
+    columns: str = ""  # what the header's Columns: says
 
 
 def queries_dir() -> Path:
@@ -48,20 +68,36 @@ def queries_dir() -> Path:
 
 
 def parse_query(name: str, text: str, path: Path) -> NamedQuery:
-    params = []
-    summary = ""
+    params: list[Param] = []
+    summary: list[str] = []
+    columns: list[str] = []
+    part = "summary"  # the part of the header a line belongs to: summary, param, columns, notes
     for line in text.splitlines():
         if not line.startswith("#"):
             break
+        body = line[1:].strip()
         m = _PARAM.match(line)
         if m:
             kind = m[3]
             if kind not in ENTITY_KINDS | LITERAL_KINDS:
                 raise ValueError(f"{path}: parameter {m[1]} has an unknown kind {kind!r}")
             params.append(Param(m[1], kind, m[5].strip(), bool(m[4]), m[2] or ""))
-        elif not summary:
-            summary = line.lstrip("# ").split(":", 1)[-1].strip()
-    return NamedQuery(name, path, text, summary, tuple(params))
+            part = "param"
+        elif body.startswith("Columns:"):
+            columns.append(body.removeprefix("Columns:").strip())
+            part = "columns"
+        elif part == "param" and body and line.startswith("#  "):  # indented: the parameter's description goes on
+            last = params[-1]
+            params[-1] = Param(last.name, last.kind, f"{last.description} {body}".strip(), last.optional, last.var)
+        elif part == "columns" and body and line.startswith("#  "):
+            columns.append(body)
+        elif part == "summary" and body and not body.startswith("("):
+            if not summary and body.startswith(f"{name}:"):
+                body = body.removeprefix(f"{name}:").strip()
+            summary.append(body)
+        else:
+            part = "notes"
+    return NamedQuery(name, path, text, " ".join(summary), tuple(params), " ".join(columns))
 
 
 def load_query(spec: str, stdin_text: str | None = None) -> NamedQuery:

@@ -126,14 +126,49 @@ def format_rows(columns: list[str], rows: list[dict], fmt: str) -> str:
             w.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in columns])
         return buf.getvalue()
     if fmt == "table":
-        cells = [[_cell(r.get(c)) for c in columns] for r in rows]
-        widths = [min(60, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
-        def line(values):
-            return "  ".join(v[:60].ljust(w) for v, w in zip(values, widths)).rstrip()
-        out = [line(columns), line(["-" * w for w in widths])] + [line(row) for row in cells]
-        out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
-        return "\n".join(out) + "\n"
+        return _table(columns, [[_cell(r.get(c)) for c in columns] for r in rows])
     raise ValueError(f"unknown format {fmt!r} (table, json, csv, tsv)")
+
+
+PROSE_WIDTH = 60  # text with spaces longer than this is cut in a table, with a mark; identifiers never are
+CUT = "…"
+
+
+def _table(columns: list[str], cells: list[list[str]]) -> str:
+    """Aligned columns. A value with no space in it (an IRI, a sha256, a number, a slug) is shown whole,
+    however long, so that what is copied from the table is the value. Text with spaces (a title) longer
+    than PROSE_WIDTH is cut and ends in "…"; the last line says so and how to get it whole.
+
+    >>> print(_table(["sha256", "title"], [["ab" * 40, "word " * 20]]), end="")  # doctest: +NORMALIZE_WHITESPACE
+    sha256                                                                            title
+    --------------------------------------------------------------------------------  ------------------------------------------------------------
+    abababababababababababababababababababababababababababababababababababababababab  word word word word word word word word word word word word…
+    (1 row; 1 cell cut at 60 characters, marked …: --format tsv, csv or json shows every value whole)
+    """
+    cut = 0
+    shown = []
+    for row in cells:
+        out = []
+        for v in row:
+            v = " ".join(v.splitlines()) if "\n" in v or "\r" in v else v  # one line per row
+            if len(v) > PROSE_WIDTH and any(ch.isspace() for ch in v):
+                v = v[:PROSE_WIDTH - 1].rstrip() + CUT
+                cut += 1
+            out.append(v)
+        shown.append(out)
+    widths = [max([len(c)] + [len(row[i]) for row in shown]) for i, c in enumerate(columns)]
+
+    def line(values):
+        return "  ".join(v.ljust(w) for v, w in zip(values, widths)).rstrip()
+
+    out = [line(columns), line(["-" * w for w in widths])] + [line(row) for row in shown]
+    n = len(cells)
+    note = f"{n} row{'s' if n != 1 else ''}"
+    if cut:
+        note += (f"; {cut} cell{'s' if cut != 1 else ''} cut at {PROSE_WIDTH} characters, marked {CUT}: "
+                 "--format tsv, csv or json shows every value whole")
+    out.append(f"({note})")
+    return "\n".join(out) + "\n"
 
 
 def _cell(value: object) -> str:

@@ -106,8 +106,10 @@ class _Runner:
             if job.mode == "terms":
                 return ("ok",) + _terms(result, job.max_rows)
             return ("ok",) + _serialized(result, job)
-        except SyntaxError as e:
-            return ("error", "malformed", str(e))
+        except SyntaxError as e:  # said with the line and column, and what was expected there in words
+            from ..queries.syntax import explain
+
+            return ("error", "malformed", explain(job.query, str(e)))
         except _TooManyRows as e:
             return ("error", "rows", str(e))
         except _NotAcceptable as e:
