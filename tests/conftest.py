@@ -6,8 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import pwc_kg
+
+# No wall-clock bound on a hypothesis example (its default is 200 ms): on a loaded machine an example
+# is slow for no fault of the code. Tests that want fewer examples set their own settings.
+settings.register_profile("pwc-kg", deadline=None)
+settings.load_profile("pwc-kg")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 LAMINI = FIXTURES / "lamini"

@@ -137,7 +137,7 @@ def start_oxigraph(folder: Path, union_default_graph: bool = False) -> Server:
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_http(base + "/query?query=" + urllib.parse.quote("ASK {}"), proc, log, 30)
+        _wait_http(base + "/query?query=" + urllib.parse.quote("ASK {}"), proc, log, 120)
     except Exception:
         _stop(proc)
         raise
@@ -207,7 +207,7 @@ def start_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Server:
         base = f"http://127.0.0.1:{http_port}"
         server = Server("virtuoso", base, proc, folder, {"isql_port": isql_port, "max_rows": max_rows})
         try:
-            _wait_http(base + "/sparql?query=" + urllib.parse.quote("ASK {}"), proc, db / "virtuoso.log", 90)
+            _wait_http(base + "/sparql?query=" + urllib.parse.quote("ASK {}"), proc, db / "virtuoso.log", 300)
             # A user of our own for updates and the Graph Store Protocol, over digest auth.
             isql(server, f"DB.DBA.USER_CREATE ('{VIRTUOSO_USER}', '{VIRTUOSO_PASSWORD}'); "
                          f"GRANT SPARQL_UPDATE TO \"{VIRTUOSO_USER}\";")

@@ -69,13 +69,23 @@ def store(tmp_path):
     return path
 
 
-def wait_for(load: Load, count: int, timeout: float = 30) -> None:
+def wait_for(load: Load, count: int, timeout: float = 300) -> None:
+    """Until the server answers with the new store's count (the deadline only ends a wait that never ends)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(kind == "count" and status == 200 and answer[0] == count for _, kind, status, answer in load.seen[-3:]):
             return
         time.sleep(0.1)
     raise AssertionError(f"the server never answered with the new store's {count} triples: {load.seen[-3:]}")
+
+
+def wait_rounds(load: Load, rounds: int, timeout: float = 300) -> None:
+    """Until the load has made ``rounds`` more rounds of requests: requests seen, not time passed."""
+    target = sum(1 for s in load.seen if s[1] == "count") + rounds
+    deadline = time.monotonic() + timeout
+    while sum(1 for s in load.seen if s[1] == "count") < target:
+        assert load.thread.is_alive() and time.monotonic() < deadline, "the load stopped making requests"
+        time.sleep(0.05)
 
 
 def test_new_builds_are_picked_up_without_a_failed_request(store, sota_store):
@@ -86,7 +96,7 @@ def test_new_builds_are_picked_up_without_a_failed_request(store, sota_store):
         assert status == 404
         load = Load(server.url, ["paper/lamini-lm-a-diverse-herd-of-distilled-models", ""])
         try:
-            time.sleep(0.5)
+            wait_rounds(load, 3)  # requests answered by the first generation
             pwc_kg.build([str(LAMINI), *map(str, SOTA_FILES)], store, validate=False)
             second = store_count(store)
             wait_for(load, second)
@@ -95,7 +105,7 @@ def test_new_builds_are_picked_up_without_a_failed_request(store, sota_store):
             pwc_kg.build([str(LAMINI), *map(str, SOTA_FILES[:2])], store, validate=False)  # removes the first generation
             third = store_count(store)
             wait_for(load, third)
-            time.sleep(0.5)
+            wait_rounds(load, 3)  # and by the third, after the first was removed from disk
         finally:
             load.finish()
     assert len({first, second, third}) == 3

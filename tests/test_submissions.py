@@ -613,18 +613,16 @@ def test_regression_deeply_nested_json_and_yaml_get_422_not_500(store, body, cty
 
 
 def test_regression_yaml_aliases_cannot_multiply_a_payload(store):
-    """Anchors and aliases made 400 bytes of model-index YAML into 27,000 results to map (5 s; a megabyte: days)."""
-    import time
-
+    """Anchors and aliases made 400 bytes of model-index YAML into 27,000 results to map (5 s; a megabyte: days).
+    It is refused for its aliases, before any result is mapped (no bound on the time: a loaded machine is slow)."""
     n = 30
     body = ("id: org/bomb\nm: &m {type: accuracy, value: 70.5}\n"
             "r: &r {task: {type: question-answering}, dataset: {name: PIQA}, metrics: [" + ",".join(["*m"] * n) + "]}\n"
             "e: &e {name: bomb, results: [" + ",".join(["*r"] * n) + "]}\n"
             "model-index: [" + ",".join(["*e"] * n) + "]\n")
-    started = time.monotonic()
     status, answer = submit(SubmissionService(store), body.encode(), "application/yaml")
     assert status == 422 and "aliases" in answer["violations"][0]["message"]
-    assert time.monotonic() - started < 2
+    assert len(answer["violations"]) == 1  # refused as a whole, not 27,000 results mapped and each refused
     benign = ("task: Question Answering\ndataset: PIQA\nrows:\n- model_name: Alias Model\n  metrics: &m {Accuracy: '70.1'}\n"
               "- model_name: Alias Model 2\n  metrics: *m\n")
     assert submit(SubmissionService(store), benign.encode(), "application/yaml")[0] == 202  # an alias that multiplies little
