@@ -207,7 +207,7 @@ def start_virtuoso(folder: Path, max_rows: int = 1_000_000) -> Server:
         base = f"http://127.0.0.1:{http_port}"
         server = Server("virtuoso", base, proc, folder, {"isql_port": isql_port, "max_rows": max_rows})
         try:
-            _wait_http(base + "/sparql?query=" + urllib.parse.quote("ASK {}"), proc, db / "virtuoso.log", 300)
+            _wait_http(base + "/sparql?query=" + urllib.parse.quote("ASK {}"), proc, db / "virtuoso.log", 180)
             # A user of our own for updates and the Graph Store Protocol, over digest auth.
             isql(server, f"DB.DBA.USER_CREATE ('{VIRTUOSO_USER}', '{VIRTUOSO_PASSWORD}'); "
                          f"GRANT SPARQL_UPDATE TO \"{VIRTUOSO_USER}\";")
