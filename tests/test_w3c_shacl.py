@@ -353,3 +353,12 @@ def test_in_constant_the_store_would_rewrite_is_refused():
     shapes = 'ex:S sh:targetNode ex:a ; sh:property [ sh:path ex:p ; sh:in ( "01"^^xsd:integer ) ] .'
     with pytest.raises(compiled.UnsupportedShape, match="sh:in"):
         check(shapes, 'ex:a ex:p "01"^^xsd:integer .')
+
+
+def test_zero_length_path_gives_a_focus_node_the_graph_does_not_mention_itself_as_value():
+    # SPARQL's zero-length path matches the nodes of the graph only; SHACL's gives every focus node itself
+    star = "ex:S sh:targetNode ex:x ; sh:property [ sh:path [ sh:zeroOrMorePath ex:p ] ; {} ] ."
+    data = "ex:a ex:q ex:b ."
+    assert check(star.format("sh:minCount 1"), data) == set()
+    assert check(star.format("sh:nodeKind sh:Literal"), data) == {("x", "NodeKind")}
+    assert check(star.format("sh:maxCount 0"), data) == {("x", "MaxCount")}

@@ -303,6 +303,11 @@ class _Compiler:
                 pp = self.path_text(path_node)
                 path = pp
             values = f"?focus {pp} ?value"
+            if _nullable(self.g, path_node):
+                # A path that may have length zero: SPARQL gives each node of the graph as its own value,
+                # but a focus node the graph does not mention is a value of itself too (SHACL 2.3.1).
+                values = (f"{{ {values} }} UNION {{ {focus} FILTER(NOT EXISTS {{ ?focus ?zp ?zo }} && "
+                          f"NOT EXISTS {{ ?zs ?zq ?focus }}) BIND(?focus AS ?value) }}")
         else:
             path, pp, values = "", None, "BIND(?focus AS ?value)"
         # property shapes first (the order of the compiled shapes' queries is kept); those of a property
@@ -333,6 +338,12 @@ class _Compiler:
             raise UnsupportedShape(f"{_name(shape)}: shapes nested this deep (sh:node, sh:not, sh:and, sh:or, sh:xone, "
                                    f"sh:qualifiedValueShape) compile to over {MAX_NESTED:,} characters of SPARQL")
         return f"SELECT DISTINCT ?focus WHERE {{ {union} }}"
+
+
+def _int(t, shape: str, local: str) -> int:
+    if not (isinstance(t, ox.Literal) and re.fullmatch(r"\+?[0-9]+", t.value)):
+        raise UnsupportedShape(f"{shape}: sh:{local} {t} is not a non-negative integer")
+    return int(t.value)
 
 
 def _is_true(t) -> bool:
@@ -373,6 +384,19 @@ def sparql_path(g: ox.Store, node) -> str:
         if local in _PATHS:
             return _PATHS[local].format(sparql_path(g, quads[0].object))
     raise UnsupportedShape(f"the path {node} is not a SHACL path the compiled engine understands")
+
+
+def _nullable(g, node) -> bool:
+    """Whether a SHACL path may have length zero (then each focus node is one of its own values)."""
+    if isinstance(node, ox.NamedNode):
+        return False
+    if list(g.quads_for_pattern(node, ox.NamedNode(_RDF + "first"), None)):
+        return all(_nullable(g, m) for m in _list_items(g, node))
+    (q,) = list(g.quads_for_pattern(node, None, None))  # sparql_path checked the path's form
+    local = q.predicate.value.removeprefix(SH)
+    if local == "alternativePath":
+        return any(_nullable(g, m) for m in _list_items(g, q.object))
+    return local in ("zeroOrMorePath", "zeroOrOnePath") or _nullable(g, q.object)
 
 
 class _Ctx:
@@ -424,23 +448,23 @@ class _Ctx:
             if node and local in params and local not in ("equals", "disjoint"):
                 raise UnsupportedShape(f"{self.shape}: sh:{local} on a node shape (it needs sh:path)")
         for lo_t in params.get("minCount", []):
-            lo = int(lo_t.value)
+            lo = _int(lo_t, self.shape, "minCount")
             if lo == 1 and self.legacy:
                 # MINUS is a hash anti-join in Oxigraph: several times faster here than FILTER NOT EXISTS
                 self.add("minCount", f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} MINUS {{ ?focus {pp} ?any }} "
                          "BIND(0 AS ?value) }", "1", f"needs a value for <{path}>", value_is="")
             elif lo >= 1:
-                self.add("minCount", f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} OPTIONAL {{ ?focus {pp} ?v }} }} "
+                self.add("minCount", f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} OPTIONAL {{ {values.replace('?value', '?v')} }} }} "
                          f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {lo})", str(lo),
                          f"needs at least {lo} values for {pp}", value_is="")
         for hi_t in params.get("maxCount", []):
-            hi = int(hi_t.value)
+            hi = _int(hi_t, self.shape, "maxCount")
             inner = (f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ ?focus {pp} ?v }} "
                      f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {hi})")
             if self.legacy:
                 query = self.flagged(inner)
             else:
-                query = (f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} ?focus {pp} ?v }} "
+                query = (f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} {values.replace('?value', '?v')} }} "
                          f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {hi})")
             self.add("maxCount", query, str(hi), f"has more than {hi} values for {pp}", value_is="")
         for dt_t in params.get("datatype", []):
@@ -449,7 +473,8 @@ class _Ctx:
                 raise UnsupportedShape(
                     f"{self.shape}: sh:datatype <{dt}> is not supported by the compiled engine: the store "
                     "(pyoxigraph) keeps such literals as xsd:integer, so their datatype cannot be checked")
-            if dt.startswith(XSD) and dt not in _LEXICAL and dt not in _CASTS and dt not in _NO_LEXICAL_CHECK_NEEDED:
+            if (dt.startswith(XSD) and dt not in _LEXICAL and dt not in _CASTS and dt not in _NO_LEXICAL_CHECK_NEEDED
+                    or dt in (_RDF + "XMLLiteral", _RDF + "JSON")):
                 raise UnsupportedShape(f"{self.shape}: sh:datatype <{dt}>: the compiled engine cannot tell its "
                                        "ill-formed literals")
             test = f"!isLiteral(?value) || datatype(?value) != <{dt}>"
@@ -484,7 +509,7 @@ class _Ctx:
             self.add_test("pattern", pattern.value, f"isBlank(?value) || !REGEX({args})",
                           f"values must match {pattern.value!r}", flags.value if flags else "")
         for n_t in params.get("minLength", []):
-            n = int(n_t.value)
+            n = _int(n_t, self.shape, "minLength")
             self.add_test("minLength", str(n), f"isBlank(?value) || STRLEN(STR(?value)) < {n}",
                           f"values must be at least {n} characters long")
         for comp, op in (("minInclusive", ">="), ("maxInclusive", "<=")):
@@ -495,7 +520,7 @@ class _Ctx:
                               f"values must be {'at least' if op == '>=' else 'at most'} {b.value}")
         # ---- components the project's shapes do not use
         for n_t in params.get("maxLength", []):
-            n = int(n_t.value)
+            n = _int(n_t, self.shape, "maxLength")
             self.add_test("maxLength", str(n), f"isBlank(?value) || STRLEN(STR(?value)) > {n}",
                           f"values must be at most {n} characters long")
         for comp, op in (("minExclusive", ">"), ("maxExclusive", "<")):
@@ -532,7 +557,7 @@ class _Ctx:
                 either = (f"{{ {focus} FILTER NOT EXISTS {{ ?focus {q2} ?focus }} BIND(?focus AS ?value) }} "
                           f"UNION {{ {focus} ?focus {q2} ?value FILTER(!sameTerm(?value, ?focus)) }}")
             else:
-                either = (f"{{ ?focus {pp} ?value FILTER NOT EXISTS {{ ?focus {q2} ?value }} }} "
+                either = (f"{{ {values} FILTER NOT EXISTS {{ ?focus {q2} ?value }} }} "
                           f"UNION {{ ?focus {q2} ?value FILTER NOT EXISTS {{ ?focus {pp} ?value }} }}")
             query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} {either} }}"
             self.add("equals", query, p2.value, f"values must equal those of {q2}")
@@ -616,7 +641,7 @@ class _Ctx:
                  f"SELECT ?focus (?value AS {counted}) WHERE {{ {body} }} }} }} GROUP BY ?focus ")
         for local, op in (("qualifiedMinCount", "<"), ("qualifiedMaxCount", ">")):
             if local in params:
-                n = int(params[local][0].value)
+                n = _int(params[local][0], self.shape, local)
                 self.add(local, count + f"HAVING (COUNT(DISTINCT {counted}) {op} {n})", str(n),
                          f"{'at least' if op == '<' else 'at most'} {n} values must conform to {_name(q)}",
                          value_is="")
