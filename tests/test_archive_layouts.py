@@ -357,3 +357,26 @@ def test_a_repository_whose_data_folder_is_a_link_is_read_and_a_link_loop_inside
     sources = discover([hub / "methods"], [], [], [])
     assert [s.kind for s in sources] == ["methods"]
     assert [i for i, _ in iter_records(sources[0].path)] == [0, 1, 2]
+
+
+def test_regression_a_shard_changed_behind_a_linked_data_folder_was_not_seen_by_an_incremental_build(tmp_path):
+    """The signature of a folder source listed its files without following a linked data/, so a changed shard kept
+    the old graph; a repository's signature and digest are now both over its Parquet files."""
+    hub = hub_archive(LAMINI, tmp_path / "pwc-archive", 2)
+    elsewhere = tmp_path / "elsewhere"
+    (hub / "methods" / "data").rename(elsewhere)
+    os.symlink(elsewhere, hub / "methods" / "data")
+    store = tmp_path / "store"
+    pwc_kg.build([str(hub)], store)
+    (hub / "methods" / "README.md").write_text("---\nlicense: cc-by-sa-4.0\npretty_name: Methods\n---\n")
+    report = pwc_kg.build([str(hub)], store)
+    assert report.mode == "incremental" and report.reread == []  # the card is not the data
+    shard = elsewhere / "train-00001-of-00002.parquet"
+    table = pq.read_table(shard)
+    names = table.column("name").to_pylist()
+    pq.write_table(table.set_column(table.schema.get_field_index("name"), "name",
+                                    pa.array([n + " (renamed)" for n in names])), shard)
+    report = pwc_kg.build([str(hub)], store)
+    assert report.reread == ["methods"]
+    kg = pwc_kg.open_store(store)
+    assert kg.sparql('SELECT ?m WHERE { ?m <https://w3id.org/pwc-kg/ontology#name> ?n FILTER(STRENDS(?n, "(renamed)")) }')

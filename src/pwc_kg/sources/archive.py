@@ -663,16 +663,24 @@ def _first_significant_byte(f) -> bytes:
             return stripped[:1]
 
 
+def source_files(path: Path) -> list[Path]:
+    """The files a source is read from: a file itself; a dataset repository's Parquet files (not its card, and in a
+    linked ``data/`` too); every file of any other folder (model cards)."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    if is_repository(path):
+        return repository_files(path)
+    return sorted(f for f in path.rglob("*") if f.is_file())
+
+
 def file_digest(path: Path) -> tuple[int, str]:
     """(size in bytes, hex sha256) of a file; of a folder, over its files' relative names and bytes (of a dataset
     repository, its Parquet files')."""
     path = Path(path)
     h = hashlib.sha256()
     size = 0
-    if path.is_dir():  # a dataset repository: its Parquet files (not its card); a model-card folder: every file
-        files = repository_files(path) if is_repository(path) else sorted(f for f in path.rglob("*") if f.is_file())
-    else:
-        files = [path]
+    files = source_files(path)
     for file in files:
         if path.is_dir():
             h.update(str(file.relative_to(path)).encode() + b"\0")

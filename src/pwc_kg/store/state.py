@@ -43,8 +43,10 @@ class StateUnusable(Exception):
 
 def signature(path: Path) -> list[list]:
     """[relative name, size, mtime_ns] of a file, or of every file in a folder: unchanged, the file is taken as unchanged."""
+    from ..sources.archive import source_files  # a dataset repository: its Parquet files, as its digest has them
+
     path = Path(path)
-    files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+    files = source_files(path)
     out = []
     for f in files:
         st = f.stat()
