@@ -259,7 +259,8 @@ class _Compiler:
         objects_ = self.objects(shape, "targetObjectsOf")
         for t in classes + subjects + objects_:
             if not isinstance(t, ox.NamedNode):
-                raise UnsupportedShape(f"{name}: a target that is not an IRI ({t}) is not supported by the compiled engine")
+                raise UnsupportedShape(f"{name}: a target that is not an IRI ({t}) is not supported by the "
+                                       "compiled engine")
         if len(classes) == 1 and not (nodes or subjects or objects_):
             return _focus(classes[0].value), classes[0].value
         parts = [f"VALUES ?target {{ {_sub(c.value)} }} ?focus <{RDF_TYPE}> ?target" for c in classes]
@@ -444,6 +445,7 @@ class _Ctx:
         self.msg = msgs[0] if msgs else None
         node = self.pp is None
         path, pp, focus, values = self.path, self.pp, self.focus, self.values
+        values_v = values.replace("?value", "?v")  # the same values, as ?v
         for local in ("minCount", "maxCount", "uniqueLang", "equals", "disjoint", "lessThan", "lessThanOrEquals"):
             if node and local in params and local not in ("equals", "disjoint"):
                 raise UnsupportedShape(f"{self.shape}: sh:{local} on a node shape (it needs sh:path)")
@@ -454,8 +456,8 @@ class _Ctx:
                 self.add("minCount", f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} MINUS {{ ?focus {pp} ?any }} "
                          "BIND(0 AS ?value) }", "1", f"needs a value for <{path}>", value_is="")
             elif lo >= 1:
-                self.add("minCount", f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} OPTIONAL {{ {values.replace('?value', '?v')} }} }} "
-                         f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {lo})", str(lo),
+                self.add("minCount", f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} "
+                         f"OPTIONAL {{ {values_v} }} }} GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) < {lo})", str(lo),
                          f"needs at least {lo} values for {pp}", value_is="")
         for hi_t in params.get("maxCount", []):
             hi = _int(hi_t, self.shape, "maxCount")
@@ -464,7 +466,7 @@ class _Ctx:
             if self.legacy:
                 query = self.flagged(inner)
             else:
-                query = (f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} {values.replace('?value', '?v')} }} "
+                query = (f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?value) WHERE {{ {focus} {values_v} }} "
                          f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?v) > {hi})")
             self.add("maxCount", query, str(hi), f"has more than {hi} values for {pp}", value_is="")
         for dt_t in params.get("datatype", []):
@@ -539,7 +541,8 @@ class _Ctx:
         for v in params.get("hasValue", []):
             const = _constant(v, self.shape, "hasValue")
             if node:
-                query = f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} FILTER(!sameTerm(?focus, {const})) BIND(0 AS ?value) }}"
+                query = (f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} FILTER(!sameTerm(?focus, {const})) "
+                         "BIND(0 AS ?value) }")
             else:
                 query = (f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {pp} ?h "
                          f"FILTER(sameTerm(?h, {const})) }} BIND(0 AS ?value) }}")
