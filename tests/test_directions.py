@@ -195,3 +195,21 @@ def test_the_home_page_reports_direction_coverage_as_stats_does(sota_store):
     shown = " ".join(html_module.unescape(html).split())
     for how, n in coverage.items():
         assert (f"{DIRECTION_SOURCES[how]} {n:,} (" in shown) == (n > 0), how
+
+
+def test_regression_a_model_that_leads_only_by_its_parameter_count_leads_nothing(sota_store):
+    """GCN has the fewest parameters on three OGB leaderboards: a cost, not a state of the art."""
+    kg = pwc_kg.open_store(sota_store)
+    assert {r["status"] for r in kg.model_sota("GCN")} == {"led"}
+    rows = kg.sota("Node Property Prediction", "ogbn-proteins")
+    assert rows and not any(r["metric"] == "Number of params" for r in rows)
+    named = kg.sota("Node Property Prediction", "ogbn-proteins", "Number of params")  # named: asked for, answered
+    assert named and {(r["metric"], r["higher_is_better"]) for r in named} == {("Number of params", False)}
+
+
+def test_cost_metrics_are_marked_on_the_task_page(sota_store):
+    from test_serve_pages import render, served_pages
+
+    with served_pages(sota_store) as pages:
+        status, html, _ = render(pages, "/task/node-property-prediction")
+    assert status == 200 and "(a cost: the best value, not a state of the art)" in html

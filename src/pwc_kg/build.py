@@ -519,7 +519,9 @@ def _map_and_load(store: ox.Store, gen: Path, staging: Path, inputs: list[_Input
             raise
         loader.finish()
     report.changes = {c.graph: {"removed": c.removed, "added": c.added} for c in loader.changes}
-    return loaded_whole or any(derivation_reads(p) for c in loader.changes for p in c.predicates) or any(
+    kind_of = {inp.graph: inp.src.kind for inp in inputs}
+    return loaded_whole or any(derivation_reads(p, kind=kind_of.get(c.graph)) for c in loader.changes
+                               for p in c.predicates) or any(
         derivation_reads(RDF.type, cls) for c in loader.changes for cls in c.classes)
 
 
@@ -712,7 +714,7 @@ def _read(inp: _Input, gen: Path, stem: str, staging: Path, loader: _Loader, reg
     With ``stream``, its N-Quads go into that stream, shared by all the sources of a full build.
     """
     chunks: list[Path] = []
-    tap = Tap(gen / STATE_DIR, stem, inp.graph)  # the lines the derivation reads, kept for the next build too
+    tap = Tap(gen / STATE_DIR, stem, inp.graph, inp.src.kind)  # the lines the derivation reads, kept for the next build
     checks = checked.fresh()  # the shapes' value tests on every line
     watch = (tap, checks)
     if rewrite:  # compared with what the graph holds: staged

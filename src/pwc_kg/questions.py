@@ -60,13 +60,15 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
     task, dataset, metric = (_entity(backend, kind, name) for kind, name in
                              (("Task", task), ("Dataset", dataset), ("Metric", metric)))
     if at is not None:
-        rows = _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra), at=at)
+        rows = _quality(backend, _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra),
+                                      at=at), metric)
         return rows if extra else with_unknown_extra_kept(backend, rows)
-    rows = _run(backend, "sota", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    rows = _quality(backend, _run(backend, "sota", task=task, dataset=dataset, metric=metric, extra=_flag(extra)),
+                    metric)
     unranked = _run(backend, "unranked", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
     unknown = [{"task": u["task"], "dataset": u["dataset"], "metric": u["metric"], "model": None, "value": None,
                 "paper_title": None, "date": None, "higher_is_better": None, "extra_training_data": None,
-                "result": None, "benchmark": u["benchmark"], "paper": None} for u in unranked]
+                "result": None, "benchmark": u["benchmark"], "paper": None, "cost": False} for u in unranked]
     if higher_is_better is None:
         return rows + unknown if extra else with_unknown_extra_kept(backend, rows) + unknown
     out = list(rows)
@@ -80,6 +82,18 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
                         "date": b.get("date"), "extra_training_data": b.get("extra_training_data"),
                         "result": b["result"], "higher_is_better": higher_is_better, "paper": b.get("paper")})
     return out if extra else with_unknown_extra_kept(backend, out)
+
+
+def _quality(backend, rows: list[dict], metric) -> list[dict]:
+    """The rows of quality metrics: a cost metric's best value (parameters, FLOPs, latency) is the state of the
+    art only when the metric is named. Each row says ``cost`` (true or false)."""
+    cost = {r["metric"] for r in _run(backend, "cost-metrics")} if rows else set()
+    out = []
+    for r in rows:
+        r["cost"] = r["metric"] in cost
+        if metric is not None or not r["cost"]:
+            out.append(r)
+    return out
 
 
 _UNKNOWN_EXTRA = """PREFIX pwc: <https://w3id.org/pwc-kg/ontology#>

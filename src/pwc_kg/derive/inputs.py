@@ -52,17 +52,26 @@ READS_TYPES = frozenset({PWC.Metric})  # of rdf:type triples, those with these c
 # Read in a second pass, once the first tells which subjects count (of 600k titles and 450k names
 # only those of the results' papers, the metrics and the benchmarks' tasks are kept).
 LATE = frozenset({PWC.name, PWC.title, PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.description})
+# The sources whose datasets' descriptions the derivation reads: those that state benchmarks (a benchmark's
+# description is its dataset's in the graph that states the benchmark: "Models are evaluated based on average
+# cross-entropy"). A methods, datasets or papers file states none.
+DESCRIBED_IN = frozenset({"evaluation-tables", "model-index", "model-cards"})
 # Of papers, what tells when they were published (for the results without a date of their own).
 PAPER_DATES = (PWC.publicationDate, PWC.arxivId, PWC.abstractPage)
 
 
-def reads(predicate: str, obj: str | None = None) -> bool:
-    """Whether the derivation reads triples with this predicate (and, for rdf:type, this class): an
-    incremental build whose changes touch none of them keeps the derived graph.
+def reads(predicate: str, obj: str | None = None, kind: str | None = None) -> bool:
+    """Whether the derivation reads triples with this predicate (and, for rdf:type, this class) in a source of
+    this kind: an incremental build whose changes touch none of them keeps the derived graph. Descriptions count
+    only in the leaderboards' own sources (``DESCRIBED_IN``): a corrected methods file changes no direction.
 
     >>> reads(PWC.title), reads(PWC.synonym), reads(RDF.type, PWC.Metric), reads(RDF.type, PWC.Method)
     (True, False, True, False)
+    >>> reads(PWC.description, kind="methods"), reads(PWC.description, kind="evaluation-tables")
+    (False, True)
     """
+    if predicate == PWC.description and kind is not None and kind not in DESCRIBED_IN:
+        return False
     return predicate in READS or (predicate == RDF.type and obj in READS_TYPES)
 
 
@@ -72,7 +81,7 @@ class Inputs:
     overrides: dict[tuple[str, str], bool] = field(default_factory=dict)  # (benchmark, metric) → higher is better
     results: dict[tuple[str, str], list[Row]] = field(default_factory=dict)  # (benchmark, metric) → rows by IRI
     titles: list[tuple[str, str]] = field(default_factory=list)  # (result, its paper's title), by result
-    descriptions: dict[str, str] = field(default_factory=dict)  # benchmark → its dataset's description
+    descriptions: dict[str, str] = field(default_factory=dict)  # benchmark → its dataset's description there
 
     def directions(self) -> dict[str, tuple[bool | None, str, str]]:
         """metric → (higher is better, how decided, preferred label: the most used spelling)."""
@@ -122,12 +131,15 @@ def from_store(store: ox.Store | Graphs, graphs: list[str] | None = None) -> Inp
     benchmarks = {b for b, _ in inputs.results}
     dataset_of: dict[str, set[str]] = defaultdict(set)
     description_of: dict[str, str] = {}
-    for row in g.select(f"SELECT ?b ?ds ?d WHERE {{ ?b <{PWC.dataset}> ?ds . ?ds <{PWC.description}> ?d }}"):
-        b, ds, d = row["b"].value, row["ds"].value, row["d"].value
+    # The description the leaderboard's own source gives: in the graph that says the benchmark's dataset.
+    q = (f"SELECT ?b ?ds ?d WHERE {{ GRAPH ?g {{ ?b <{PWC.dataset}> ?ds "
+         f"OPTIONAL {{ ?ds <{PWC.description}> ?d }} }} }}")
+    for row in g.per_graph(q):
+        b, ds, d = row["b"].value, row["ds"].value, row["d"]
         if b in benchmarks:
             dataset_of[b].add(ds)
-            if ds not in description_of or d < description_of[ds]:
-                description_of[ds] = d
+            if d is not None and (ds not in description_of or d.value < description_of[ds]):
+                description_of[ds] = d.value
     inputs.descriptions = _descriptions(dataset_of, description_of)
     return inputs
 
@@ -241,14 +253,17 @@ class Tap:
 
     predicates = READS | {RDF.type}
 
-    def __init__(self, folder: Path, stem: str, graph: str):
+    def __init__(self, folder: Path, stem: str, graph: str, kind: str | None = None):
         self.paths = tap_paths(folder, stem)
+        self._skip = frozenset() if kind is None or kind in DESCRIBED_IN else frozenset({PWC.description})
         self._end = f" <{graph}> .\n"
         self._main = open(self.paths[0], "w", encoding="utf-8", newline="\n", buffering=1 << 20)
         self._late = open(self.paths[1], "w", encoding="utf-8", newline="\n", buffering=1 << 20)
 
     def see(self, subject: str, predicate: str, obj: str, line: str) -> None:
         """One line: its subject, predicate and object as written (of rdf:type, only the classes the derivation reads)."""
+        if predicate in self._skip:
+            return
         if predicate in LATE:
             self._late.write(f"<{subject}> <{predicate}> {obj}{self._end}")
         elif predicate != RDF.type or obj in _TYPES:
@@ -303,9 +318,9 @@ class _Reader:
         self.columns: dict[str, set[str]] = defaultdict(set)  # benchmark → pwc:hasMetric
         self.names: dict[str, set[str]] = defaultdict(set)
         self.title_of: dict[str, str] = {}
-        self.dataset_of: dict[str, set[str]] = defaultdict(set)  # benchmark → pwc:dataset
+        self.dataset_in: dict[tuple[str, str], set[str]] = defaultdict(set)  # (graph, benchmark) → pwc:dataset
         self.paper_facts: dict[str, dict[str, str]] = defaultdict(dict)  # paper → PAPER_DATES predicate → smallest
-        self.description_of: dict[str, str] = {}  # dataset → smallest description
+        self.description_in: dict[tuple[str, str], str] = {}  # (graph, dataset) → smallest description
         self.wanted = directions.overrides()
 
     def first(self, q: ox.Quad) -> None:
@@ -333,7 +348,7 @@ class _Reader:
         elif p == PWC.hasMetric:
             self.columns[s].add(o)
         elif p == PWC.dataset:
-            self.dataset_of[s].add(o)
+            self.dataset_in[(q.graph_name.value, s)].add(o)
 
     def between(self) -> None:
         """The first pass is done: which subjects' names and titles the second pass keeps."""
@@ -347,7 +362,7 @@ class _Reader:
         self.paper_of = {r: p for r, p in self.paper_of.items() if r in shown}
         self.papers = set(self.paper_of.values())
         benchmarks = {b for b, _ in self.results}
-        self.datasets = {d for b in benchmarks for d in self.dataset_of.get(b, ())}
+        self.datasets = {(g, d) for (g, b), ds in self.dataset_in.items() if b in benchmarks for d in ds}
         self.named = set(self.metrics)
         if self.wanted:
             self.named |= {t for ts in self.task_of.values() for t in ts}
@@ -362,8 +377,9 @@ class _Reader:
             if s in self.papers and (s not in self.title_of or o < self.title_of[s]):
                 self.title_of[s] = o
         elif p == PWC.description:
-            if s in self.datasets and (s not in self.description_of or o < self.description_of[s]):
-                self.description_of[s] = o
+            key = (q.graph_name.value, s)
+            if key in self.datasets and (key not in self.description_in or o < self.description_in[key]):
+                self.description_in[key] = o
         elif s in self.papers:
             facts = self.paper_facts[s]
             if p not in facts or o < facts[p]:
@@ -392,8 +408,16 @@ class _Reader:
         titles = [(r, self.title_of[p]) for r, p in sorted(self.paper_of.items()) if p in self.title_of]
         results = _dated(self.results, self.paper_of, lambda paper: self.paper_facts.get(paper, {}))
         benchmarks = {b for b, _ in self.results}
-        descriptions = _descriptions({b: ds for b, ds in self.dataset_of.items() if b in benchmarks},
-                                     self.description_of)
+        dataset_of: dict[str, set[str]] = defaultdict(set)
+        description_of: dict[str, str] = {}
+        for (graph, b), datasets in self.dataset_in.items():
+            if b in benchmarks:
+                for ds in datasets:
+                    dataset_of[b].add(ds)
+                    d = self.description_in.get((graph, ds))
+                    if d is not None and (ds not in description_of or d < description_of[ds]):
+                        description_of[ds] = d
+        descriptions = _descriptions(dataset_of, description_of)
         return Inputs(dict(spellings), overrides, results, titles, descriptions)
 
 

@@ -125,7 +125,7 @@ def task_benchmarks(reads: Reads, iri: str) -> list[dict]:
         m = b["metrics"].setdefault(row["metric_iri"].value, {
             "iri": row["metric_iri"].value, "slug": local_name(row["metric_iri"].value), "name": row["metric"].value,
             "results": integer(row.get("results")) or 0, "higher": flag(row.get("higher_is_better")),
-            "best": text(row.get("best")), "sota": []})
+            "best": text(row.get("best")), "sota": [], "cost": text(row.get("measures")) == "cost"})
         if "result" in row and row["result"].value not in m["sota"]:
             m["sota"].append(row["result"].value)
             sota_results.add(row["result"].value)

@@ -44,6 +44,8 @@ _RESULTS = f"""SELECT DISTINCT ?result ?benchmark ?metric ?value WHERE {{
   ?result <{PWC.model}> ?model ; <{PWC.benchmark}> ?benchmark ; <{PWC.metric}> ?metric ; <{PWC.value}> ?value .
 }}"""
 
+_COST = f"SELECT ?m WHERE {{ ?m a <{PWC.CostMetric}> }}"
+
 _STANDING = f"""SELECT DISTINCT ?s ?board ?record WHERE {{
   OPTIONAL {{ ?board <{PWC.stateOfTheArt}> ?s }}
   OPTIONAL {{ ?record <{PWC.result}> ?s }}
@@ -73,7 +75,11 @@ def model_results(reads: Reads, iris: list[str]) -> list[dict]:
         r.update(task=tasks.get(b.get(PWC.task, ""), ""), dataset=b.get(PWC.datasetName, ""),
                  metric=metrics.get(r["metric_iri"], {}).get(SKOS.prefLabel, local_name(r["metric_iri"])),
                  status=None, rank=None, date=None, paper=None, paper_title=None)
-    standing = reads.select(_STANDING, {"s": [ox.NamedNode(i) for i in results]})
+    # The best value of a cost metric (parameters, FLOPs, latency) is no state of the art: not "leads" or "led".
+    cost = {row["m"].value for row in reads.select(_COST, {"m": [ox.NamedNode(m) for m in
+                                                                 sorted({r["metric_iri"] for r in results.values()})]})}
+    standing = [row for row in reads.select(_STANDING, {"s": [ox.NamedNode(i) for i in results]})
+                if results[row["s"].value]["metric_iri"] not in cost]
     boards = {row["board"].value for row in standing if "board" in row}
     records = {row["record"].value for row in standing if "record" in row}
     record_boards = reads.props_of(sorted(records), [PWC.leaderboard])
