@@ -213,3 +213,25 @@ def test_cost_metrics_are_marked_on_the_task_page(sota_store):
     with served_pages(sota_store) as pages:
         status, html, _ = render(pages, "/task/node-property-prediction")
     assert status == 200 and "(a cost: the best value, not a state of the art)" in html
+
+
+def test_the_benchmark_page_says_how_its_direction_was_decided_and_shows_a_slip_unranked(tmp_path):
+    from test_serve_pages import render, served_pages
+
+    years = [(str(v), f"{2010 + i}-01-01") for i, v in enumerate([3.0, 2.5, 2.6, 2.0, 1.5, 1.2, 1.0])]
+    slips = [("84.1", "2018-01-01"), ("85.6", "2019-01-01"), ("86.0", "2020-01-01"), ("0.853", "2021-01-01")]
+    store = _archive(tmp_path, [{"dataset": "Box", "sota": {"metrics": ["Zorp"], "rows": _rows("Zorp", years)}},
+                                {"dataset": "Crate", "sota": {"metrics": ["Accuracy"], "rows": _rows("Accuracy", slips)}}])
+    with served_pages(store) as pages:
+        _, html, _ = render(pages, "/benchmark/" + _benchmark_slug(store, "Box"))
+        assert "lower is better (inferred from 7 dated results (concordance -0.9" in html_module.unescape(html)
+        _, html, page = render(pages, "/benchmark/" + _benchmark_slug(store, "Crate"))
+    assert "from the curated table of metrics" in html and "Not ranked: 0.853 looks like a fraction" in html
+    assert [row[0] for row in page.tables["leaderboard"]] == ["1", "2", "3", "not ranked"]
+
+
+def _benchmark_slug(store, dataset: str) -> str:
+    rows = pwc_kg.open_store(store).sparql(
+        "PREFIX pwc: <https://w3id.org/pwc-kg/ontology#> SELECT ?b ?d WHERE { ?b pwc:datasetName ?d }")
+    (iri,) = [r["b"].value for r in rows if r["d"].value == dataset]
+    return iri.rsplit("/benchmark/", 1)[1]

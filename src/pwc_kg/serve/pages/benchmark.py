@@ -10,13 +10,17 @@ from ..chart import Point, sota_chart
 from .page import Page, day, flag, integer, local_name, not_found, text
 from .reads import Entity, Reads
 
-_BOARDS = f"""SELECT DISTINCT ?board ?metric ?extra ?higher ?source ?count ?pref WHERE {{
+_BOARDS = f"""SELECT DISTINCT ?board ?metric ?extra ?higher ?source ?count ?pref ?dated ?concordance ?cost WHERE {{
   ?board <{PWC.onBenchmark}> ?b ; <{PWC.byMetric}> ?metric ; <{PWC.includesExtraTrainingData}> ?extra .
   OPTIONAL {{ ?board <{PWC.higherIsBetter}> ?higher }}
   OPTIONAL {{ ?board <{PWC.directionSource}> ?source }}
+  OPTIONAL {{ ?board <{PWC.directionResults}> ?dated ; <{PWC.directionConcordance}> ?concordance }}
+  OPTIONAL {{ ?metric a ?cost FILTER(?cost = <{PWC.CostMetric}>) }}
   OPTIONAL {{ ?board <{PWC.resultCount}> ?count }}
   OPTIONAL {{ ?metric <{SKOS.prefLabel}> ?pref }}
 }}"""
+
+_EXCLUDED = f"SELECT ?result ?why WHERE {{ ?result <{PWC.excludedFromRanking}> ?why }}"
 
 _RECORDS = f"""SELECT DISTINCT ?result ?index ?date ?previous ?improvement WHERE {{
   ?record <{PWC.leaderboard}> ?board ; <{PWC.result}> ?result ; <{PWC.recordIndex}> ?index ; <{PWC.recordDate}> ?date .
@@ -34,7 +38,8 @@ def _metrics(reads: Reads, entity: Entity) -> tuple[list[dict], dict]:
         names[m] = min(names.get(m, row["pref"].value), row["pref"].value) if "pref" in row else names.get(m, local_name(m))
         boards[(m, bool(flag(row["extra"])))] = {
             "iri": row["board"].value, "higher": flag(row.get("higher")), "source": text(row.get("source")),
-            "count": integer(row.get("count")) or 0}
+            "count": integer(row.get("count")) or 0, "dated": integer(row.get("dated")),
+            "concordance": text(row.get("concordance")), "cost": "cost" in row}
     order = []
     columns = entity.first(PWC.metricColumns)
     if columns is not None and columns.is_iri:
@@ -61,6 +66,9 @@ def leaderboard_rows(reads: Reads, benchmark: str, metric: str, with_extra: bool
         if "paper" in r and row["paper"] is None:
             row["paper"] = r["paper"].value
     rows = list(by_result.values())
+    # Shown but not ranked: a value on another scale than the rest of its leaderboard (derive/slips.py).
+    for r in reads.select(_EXCLUDED, {"result": [ox.NamedNode(i) for i in by_result]}) if by_result else []:
+        by_result[r["result"].value]["excluded"] = r["why"].value
     untitled = [r["paper"] for r in rows if r["paper"] and not r["paper_title"]]
     if untitled:  # a row that names its paper only by URL: the paper's own title, where the graph has one
         titles = reads.labels(untitled)
@@ -91,7 +99,8 @@ def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], l
                "with_extra": with_extra, "rows": [], "records": [], "chart": None, "board": None}
     if metric is None:
         return Page(200, "benchmark.html", context)
-    board = boards.get((metric["iri"], with_extra)) or {"iri": None, "higher": None, "source": None, "count": 0}
+    board = boards.get((metric["iri"], with_extra)) or {"iri": None, "higher": None, "source": None, "count": 0,
+                                                        "dated": None, "concordance": None, "cost": False}
     rows = leaderboard_rows(reads, entity.iri, metric["iri"], with_extra, board["higher"])
     records = []
     if board["iri"]:
