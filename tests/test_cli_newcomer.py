@@ -74,8 +74,9 @@ def test_regression_long_text_in_a_table_is_cut_with_a_mark_and_said_how_to_get_
     assert rows[0][1] == iri  # an identifier: whole
     assert rows[0][0].endswith("…") and len(rows[0][0]) <= PROSE_WIDTH and title.startswith(rows[0][0][:-1])
     assert rows[1] == ["short", "a:b"]
-    last = out.splitlines()[-1]
-    assert last.startswith("(2 rows; 1 cell cut at 60 characters") and "--format tsv, csv or json" in last
+    count, last = out.splitlines()[-2:]
+    assert count == "(2 rows)"  # the row count stays a line of its own
+    assert last.startswith("(1 cell cut at 60 characters") and "--format tsv, csv or json" in last
     assert "…" not in format_rows(["title"], [{"title": title}], "tsv")
 
 

@@ -137,13 +137,14 @@ CUT = "…"
 def _table(columns: list[str], cells: list[list[str]]) -> str:
     """Aligned columns. A value with no space in it (an IRI, a sha256, a number, a slug) is shown whole,
     however long, so that what is copied from the table is the value. Text with spaces (a title) longer
-    than PROSE_WIDTH is cut and ends in "…"; the last line says so and how to get it whole.
+    than PROSE_WIDTH is cut and ends in "…"; a line after the row count says so and how to get it whole.
 
     >>> print(_table(["sha256", "title"], [["ab" * 40, "word " * 20]]), end="")  # doctest: +NORMALIZE_WHITESPACE
     sha256                                                                            title
     --------------------------------------------------------------------------------  ------------------------------------------------------------
     abababababababababababababababababababababababababababababababababababababababab  word word word word word word word word word word word word…
-    (1 row; 1 cell cut at 60 characters, marked …: --format tsv, csv or json shows every value whole)
+    (1 row)
+    (1 cell cut at 60 characters, marked …: --format tsv, csv or json shows every value whole)
     """
     cut = 0
     shown = []
@@ -163,11 +164,10 @@ def _table(columns: list[str], cells: list[list[str]]) -> str:
 
     out = [line(columns), line(["-" * w for w in widths])] + [line(row) for row in shown]
     n = len(cells)
-    note = f"{n} row{'s' if n != 1 else ''}"
+    out.append(f"({n} row{'s' if n != 1 else ''})")
     if cut:
-        note += (f"; {cut} cell{'s' if cut != 1 else ''} cut at {PROSE_WIDTH} characters, marked {CUT}: "
-                 "--format tsv, csv or json shows every value whole")
-    out.append(f"({note})")
+        out.append(f"({cut} cell{'s' if cut != 1 else ''} cut at {PROSE_WIDTH} characters, marked {CUT}: "
+                   "--format tsv, csv or json shows every value whole)")
     return "\n".join(out) + "\n"
 
 
