@@ -68,7 +68,8 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
     unranked = _run(backend, "unranked", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
     unknown = [{"task": u["task"], "dataset": u["dataset"], "metric": u["metric"], "model": None, "value": None,
                 "paper_title": None, "date": None, "higher_is_better": None, "extra_training_data": None,
-                "result": None, "benchmark": u["benchmark"], "paper": None, "cost": False} for u in unranked]
+                "result": None, "benchmark": u["benchmark"], "paper": None, "cost": False,
+                "direction_source": u["direction_source"], "direction_evidence": None} for u in unranked]
     if higher_is_better is None:
         return rows + unknown if extra else with_unknown_extra_kept(backend, rows) + unknown
     out = list(rows)
@@ -86,11 +87,21 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
 
 def _quality(backend, rows: list[dict], metric) -> list[dict]:
     """The rows of quality metrics: a cost metric's best value (parameters, FLOPs, latency) is the state of the
-    art only when the metric is named. Each row says ``cost`` (true or false)."""
-    cost = {r["metric"] for r in _run(backend, "cost-metrics")} if rows else set()
+    art only when the metric is named. Each row says ``cost`` (true or false), and how its direction was
+    decided: ``direction_source`` and, when inferred from dated results, ``direction_evidence``."""
+    if not rows:
+        return rows
+    cost = {r["metric"] for r in _run(backend, "cost-metrics")}
+    benchmarks = sorted({r["benchmark"] for r in rows if r.get("benchmark")})
+    how = {(d["benchmark"], d["metric"]): d for d in _run(backend, "directions",
+                                                           benchmark=[ox.NamedNode(b) for b in benchmarks])}
     out = []
     for r in rows:
         r["cost"] = r["metric"] in cost
+        d = how.get((r.get("benchmark"), r["metric"]), {})
+        r["direction_source"] = d.get("direction_source")
+        r["direction_evidence"] = (f"{d['dated_results']} dated results, concordance {d['concordance']}"
+                                   if d.get("dated_results") is not None else None)
         if metric is not None or not r["cost"]:
             out.append(r)
     return out
