@@ -96,9 +96,11 @@ class PushReport:
             lines.append(f"dropped: {d}")
         lines += self.notes
         failed = sum(not g.ok for g in self.graphs)
-        lines.append(f"{len(self.graphs) - failed} of {len(self.graphs)} graphs replaced, "
-                     f"{sum(g.triples for g in self.graphs):,} triples, {self.seconds:.1f} s"
-                     + (f"; {failed} FAILED" if failed else ""))
+        named = sum(g.triples for g in self.graphs if g.graph != UNION_GRAPH)
+        default = [g.triples for g in self.graphs if g.graph == UNION_GRAPH]
+        lines.append(f"{len(self.graphs) - failed} of {len(self.graphs)} graphs replaced, {named:,} triples"
+                     + (f" ({default[0]:,} distinct, the default graph)" if default else "")
+                     + f", {self.seconds:.1f} s" + (f"; {failed} FAILED" if failed else ""))
         return "\n".join(lines) + "\n"
 
 
