@@ -269,6 +269,7 @@ class QueryExecutor:
         shape = self.check(query)
         gen = self.generation()
         job = _worker.Job(str(gen), query, mode, max_rows if max_rows is not None else self.config.max_rows, **fmt)
+        job.base_iri = self.config.public_base + "sparql"  # relative IRIs resolve against the endpoint
         if dataset is not None:
             job.union = False
             job.default_graphs, job.named_graphs = list(dataset.default_graphs), list(dataset.named_graphs)

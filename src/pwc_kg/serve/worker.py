@@ -38,6 +38,7 @@ class Job:
     graph_format: str | None = None  # the media type for CONSTRUCT and DESCRIBE results
     prefixes: dict[str, str] | None = None  # for Turtle and RDF/XML output
     substitutions: dict | None = None  # variable name → term, substituted before evaluation (SEP-0007)
+    base_iri: str | None = None  # what relative IRIs in the query resolve against (the endpoint's URL)
 
 
 class _TooManyRows(Exception):
@@ -102,7 +103,7 @@ class _Runner:
             options = _dataset(job)
             if job.substitutions:
                 options["substitutions"] = {ox.Variable(k): v for k, v in job.substitutions.items()}
-            result = store.query(job.query, **options)
+            result = store.query(job.query, base_iri=job.base_iri, **options)
             if job.mode == "terms":
                 return ("ok",) + _terms(result, job.max_rows)
             return ("ok",) + _serialized(result, job)
