@@ -203,6 +203,8 @@ def parser() -> argparse.ArgumentParser:
                    help="allow SERVICE (federated query) to this host, host:port or endpoint IRI prefix "
                         "(repeatable; default: SERVICE is refused)")
     p.add_argument("--dumps", metavar="DIR", help="a folder of dumps (pwc-kg export) to serve at /dumps/ and list in the VoID")
+    p.add_argument("--max-submission-values", type=int, default=5_000, metavar="N",
+                   help="values in one submission (rows: a fifth of it; 200 metrics a row); past it a 413 (default: 5000)")
     from .submissions.cli import add_parsers, margin
 
     margin(p)
@@ -462,7 +464,8 @@ def cmd_serve(args) -> int:
     from .serve.server import serve
 
     StoreDir(args.store).require_current()  # a clear error now rather than a 503 on every request
-    for name in ("workers", "threads", "max_rows", "max_body", "max_query_length", "max_concurrent"):
+    for name in ("workers", "threads", "max_rows", "max_body", "max_query_length", "max_concurrent",
+                 "max_submission_values"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
     if args.query_timeout <= 0 or args.queue_timeout <= 0:
@@ -475,7 +478,7 @@ def cmd_serve(args) -> int:
         max_query_length=args.max_query_length, max_concurrent=args.max_concurrent, queue_timeout=args.queue_timeout,
         cors_origins=args.cors_origin, service_allowlist=args.service_allowlist, dumps=args.dumps,
         sparql_cors_origin=None if args.sparql_cors_origin.lower() == "none" else args.sparql_cors_origin,
-        sota_margin=args.sota_margin)
+        sota_margin=args.sota_margin, max_submission_values=args.max_submission_values)
     try:
         serve(config, announce=lambda line: print(line, flush=True))
     except KeyboardInterrupt:

@@ -37,6 +37,7 @@ class ServeConfig:
     threads: int = 8  # waitress's request threads
     isolate_network: bool = True  # workers without network when SERVICE is off (where the kernel allows)
     sota_margin: float = 5.0  # submissions: flag a claimed SOTA better than the current by more than this % of it
+    max_submission_values: int = 5_000  # submissions: values in one payload (rows: a fifth of it); past it a 413
 
     @property
     def public_base(self) -> str:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..serve.http import HTTPError, Request, Response
 from .records import SubmissionNotFound
-from .service import SubmissionError, SubmissionService
+from .service import DEFAULT_MAX_VALUES, SubmissionError, SubmissionService
 from .tokens import Token, TokenStore
 
 SECRET_FILE = ".submissions-secret"
@@ -46,7 +46,8 @@ class Submissions:
         self.config = config
         self.pages = pages
         self.tokens = TokenStore(config.store)
-        self.service = SubmissionService(config.store, sota_margin=config.sota_margin)
+        self.service = SubmissionService(config.store, sota_margin=config.sota_margin,
+                                         max_values=getattr(config, "max_submission_values", DEFAULT_MAX_VALUES))
         self._secret: bytes | None = None
 
     @staticmethod

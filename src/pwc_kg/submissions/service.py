@@ -25,6 +25,7 @@ import gc
 import hashlib
 import json
 import os
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,7 +47,8 @@ from ..store.union import SetKeeping
 from ..vocab import PROV, PWC, RDF, XSD
 from . import check
 from .flags import DEFAULT_SOTA_MARGIN, flags as compute_flags
-from .mapping import Mapped, PayloadError, Problem, map_payload, read_payload
+from .mapping import (JSON_TYPES, JSONLD_TYPES, MAX_DEPTH, MODEL_INDEX, ROWS, TURTLE_TYPES, YAML_TYPES, Mapped,
+                      PayloadError, Problem, map_payload, read_payload)
 from .records import ACCEPTED, PENDING, REJECTED, Submissions, now
 
 GENERATION_LIST = "submissions.json"  # in a generation: the accepted submissions its store holds
@@ -89,9 +91,140 @@ def report_of(checked: Checked | None, problems: list[Problem] | None = None) ->
     return out
 
 
-def check_payload(body: bytes, content_type: str, store: ox.Store, mint: Minter, sid: str) -> Checked:
-    """Map and validate a payload against a store; PayloadError when it is no submission at all."""
+# ---------------------------------------------------------------------------------------------- bounds
+
+DEFAULT_MAX_VALUES = 5_000  # values (scalars) in one rows or model-index payload; `pwc-kg serve --max-submission-values`
+MAX_METRICS_PER_ROW = 200  # metric values one row (or one model-index result) may give
+
+
+class TooLarge(SubmissionError):
+    """A payload holding more than a bound lets the server map: 413, naming the bound."""
+
+    status = 413
+
+
+_JSON_TOKENS = re.compile(rb'["\\\[\]{}]')
+_YAML_TOKENS = re.compile(rb'["\'\\\[\]{}#\n\r]')
+_TURTLE_TOKENS = re.compile(rb'["\'\\\[\]()<>#\n\r]')
+
+
+def _deepest(body: bytes, syntax: str) -> int:
+    """How deep the brackets of a body nest, read byte by byte before any parser sees it: ``[ ]`` and ``{ }``
+    for JSON, JSON-LD and YAML (flow style), ``[ ]`` and ``( )`` for Turtle, outside strings (and IRIs and
+    comments in Turtle). A YAML quote opens a string only where it opens a quoted scalar (not in "it's"); in
+    a block scalar's text the scan may take a quote for one, and libyaml's own bound (1,000 levels, an error,
+    no crash) and the parsed payload's check (mapping.check_tree) are what hold there."""
+    if syntax == "json":
+        tokens, openers, closers = _JSON_TOKENS, b"[{", b"]}"
+    elif syntax == "yaml":
+        tokens, openers, closers = _YAML_TOKENS, b"[{", b"]}"
+    else:
+        tokens, openers, closers = _TURTLE_TOKENS, b"[(", b")]"
+    return _scan(body, tokens, openers, closers, syntax)
+
+
+def _scan(body: bytes, tokens: re.Pattern, openers: bytes, closers: bytes, syntax: str) -> int:
+    depth = deepest = 0
+    quote: bytes | None = None  # the string's closing quote (1 or 3 bytes), b">" in an IRI, b"\n" in a comment
+    skip = -1  # a byte taken by a backslash escape
+    for m in tokens.finditer(body):
+        at = m.start()
+        if at <= skip:
+            continue
+        ch = body[at:at + 1]
+        if quote is not None:
+            if ch == b"\\" and quote not in (b"\n", b">"):
+                skip = at + 1
+            elif quote == b"\n" and ch in b"\r\n":
+                quote = None
+            elif quote != b"\n" and body.startswith(quote, at):
+                skip = at + len(quote) - 1
+                quote = None
+            continue
+        if ch in openers:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in closers:
+            depth = max(depth - 1, 0)
+        elif ch == b"\\":
+            skip = at + 1  # Turtle's escapes in local names (\#, \(, \'), anything escaped in YAML
+        elif syntax == "yaml" and ch in b"'\"" and not _yaml_scalar_start(body, at):
+            continue  # a quote inside a plain scalar (it's): text, not a string
+        elif ch == b'"' or (ch == b"'" and syntax != "json"):
+            quote = ch * 3 if syntax == "turtle" and body.startswith(ch * 3, at) else ch
+            skip = at + len(quote) - 1
+        elif ch == b"#" and syntax != "json" and (syntax == "turtle" or at == 0 or body[at - 1:at] in b" \t\r\n"):
+            quote = b"\n"
+        elif ch == b"<" and syntax == "turtle":
+            quote = b">"
+    return deepest
+
+
+def _yaml_scalar_start(body: bytes, at: int) -> bool:
+    """Whether a quote at ``at`` opens a quoted YAML scalar: first on its line, or after a flow or block
+    indicator. Elsewhere (after an anchor or a tag too) the scan counts what follows as brackets: more
+    depth, never less."""
+    j = at - 1
+    while j >= 0 and body[j] in (0x20, 0x09):
+        j -= 1
+    return j < 0 or body[j] in b"\n\r[{,:-?"
+
+
+def check_depth(body: bytes, content_type: str) -> None:
+    """PayloadError (422) for a body nested more than MAX_DEPTH levels deep, whatever parses it next and whether
+    or not it parses: pyoxigraph's JSON-LD and Turtle parsers, libyaml and the mapping all recurse."""
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    syntax = ("turtle" if ctype in TURTLE_TYPES else "yaml" if ctype in YAML_TYPES
+              else "json" if ctype in JSON_TYPES | JSONLD_TYPES else None)
+    if syntax is None:
+        return  # read_payload refuses the type
+    depth = _deepest(body, syntax)
+    limit = MAX_DEPTH if syntax != "turtle" else MAX_DEPTH * 2  # a Turtle result: [ ] for a blank node, ( ) lists
+    if depth > limit:
+        raise PayloadError(Problem("", "body", f"the payload is nested {depth} levels deep: more than the "
+                                   f"{limit} allowed", kind="format"))
+
+
+def check_size(shape: str, data: object, max_values: int = DEFAULT_MAX_VALUES) -> None:
+    """TooLarge (413) for a rows or model-index payload with more rows, more metrics in a row or more values in
+    all than the server maps: mapping and validating take time in proportion (60,000 metric names: minutes)."""
+    if shape not in (ROWS, MODEL_INDEX):
+        return
+    values = rows = 0
+    stack = [(data, "")]
+    while stack:
+        node, key = stack.pop()
+        if isinstance(node, dict):
+            if key in ("metrics", "metric") and len(node) > MAX_METRICS_PER_ROW:
+                raise TooLarge(f"a row gives {len(node):,} metrics: at most {MAX_METRICS_PER_ROW} are taken "
+                               "(limit: metrics per row)")
+            stack.extend((v, k if isinstance(k, str) else "") for k, v in node.items())
+        elif isinstance(node, (list, tuple)):
+            if key in ("rows", "results"):
+                rows += len(node)
+            if key in ("metrics", "metric") and len(node) > MAX_METRICS_PER_ROW:
+                raise TooLarge(f"a row gives {len(node):,} metrics: at most {MAX_METRICS_PER_ROW} are taken "
+                               "(limit: metrics per row)")
+            stack.extend((v, key if key in ("metrics", "metric") else "") for v in node)
+        else:
+            values += 1
+        if values > max_values or rows > max_values // 5:
+            break
+    if rows > max_values // 5:
+        raise TooLarge(f"the payload holds more than {max_values // 5:,} rows: send them in several submissions "
+                       f"(limit: rows per submission, a fifth of --max-submission-values {max_values:,})")
+    if values > max_values:
+        raise TooLarge(f"the payload holds more than {max_values:,} values: send it in several submissions "
+                       "(limit: --max-submission-values)")
+
+
+def check_payload(body: bytes, content_type: str, store: ox.Store, mint: Minter, sid: str,
+                  max_values: int = DEFAULT_MAX_VALUES) -> Checked:
+    """Map and validate a payload against a store; PayloadError when it is no submission at all, TooLarge
+    when it holds more than the server maps."""
+    check_depth(body, content_type)
     shape, data = read_payload(body, content_type)
+    check_size(shape, data, max_values)
     mapped = map_payload(shape, data, store, mint, sid)
     return Checked(mapped, mapped.problems + check.validate(mapped, store))
 
@@ -155,10 +288,12 @@ def _name(store: ox.Store, node: str) -> str:
 
 
 class SubmissionService:
-    def __init__(self, store: str | os.PathLike, sota_margin: float = DEFAULT_SOTA_MARGIN, lock_wait: float = LOCK_WAIT):
+    def __init__(self, store: str | os.PathLike, sota_margin: float = DEFAULT_SOTA_MARGIN, lock_wait: float = LOCK_WAIT,
+                 max_values: int = DEFAULT_MAX_VALUES):
         self.store_dir = StoreDir(store)
         self.submissions = Submissions(store)
         self.sota_margin = sota_margin
+        self.max_values = max_values
         self.lock_wait = lock_wait
         self._cached: tuple[Path, ox.Store] | None = None
 
@@ -175,15 +310,23 @@ class SubmissionService:
     # -- submitting ------------------------------------------------------------------------------
 
     def submit(self, body: bytes, content_type: str, submitter: str) -> tuple[int, dict]:
-        """(202, the pending submission) when it passes; (422, the report with every violation) when not."""
+        """(202, the pending submission) when it passes; (422, the report with every violation) when not;
+        (413, the bound) when it holds more than the server maps."""
+        try:
+            check_depth(body, content_type)  # before anything is made or parsed
+        except PayloadError as e:
+            return 422, {"status": "invalid", **report_of(None, [e.problem])}
         sid, folder = self.submissions.new_id()
         try:
             _, store = self.current_store()
             mint = Minter(store_base(store))
             try:
-                checked = check_payload(body, content_type, store, mint, sid)
+                checked = check_payload(body, content_type, store, mint, sid, self.max_values)
             except PayloadError as e:
                 return 422, {"status": "invalid", **report_of(None, [e.problem])}
+            except TooLarge as e:
+                return 413, {"status": "too large", "error": str(e), "conforms": False, "violations": [
+                    {"pointer": "", "field": "body", "message": str(e), "kind": "limit"}]}
             if not checked.conforms:
                 return 422, {"status": "invalid", **report_of(checked)}
             found = compute_flags(checked.mapped, store, mint, self.sota_margin)
