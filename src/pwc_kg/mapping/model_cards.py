@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..iri import name_key, safe_url
-from ..ntriples import FALSE
 from ..values import ValueRejected, parse_value
 from ..vocab import OWL, PWC, ontology_path
 from . import common
@@ -166,7 +165,7 @@ def write_result(ctx: Context, bench: str, metric_name: str, raw: object, model:
         g.iri(result, PWC.metric, metric)
         g.iri(result, PWC.model, model)
         g.text(result, PWC.modelName, model_name)
-        g.add(result, PWC.usesExtraTrainingData, FALSE)
+        # A card does not say whether extra training data was used: no pwc:usesExtraTrainingData (unknown).
         write_value(ctx, result, value)
     else:
         ctx.bump("duplicate values")
