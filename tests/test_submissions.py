@@ -226,6 +226,7 @@ def test_the_command_line_lists_shows_accepts_and_rejects(store, capsys):
     assert a["id"] in listed and "sota-margin" in listed
     assert main(["submissions", "show", a["id"], "--store", str(store)]) == 0
     assert "CLI Model" in capsys.readouterr().out
+    TokenStore(store).add("mo", moderator=True)  # --as names a moderator token
     assert main(["submissions", "accept", a["id"], "--as", "mo", "--store", str(store)]) == 0
     assert main(["submissions", "reject", b["id"], "--reason", "no paper", "--store", str(store)]) == 0
     capsys.readouterr()

@@ -71,6 +71,20 @@ def _who(args) -> str:
     return args.who or f"operator:{getpass.getuser()}"
 
 
+def _moderator_name(args) -> str:
+    """The name an accept or a reject is recorded under: the operator's own (no --as), or with --as the name
+    of an active moderator token (not a submitter's, nor a name no token has)."""
+    if not args.who:
+        return _who(args)
+    name = args.who.strip()
+    found = [t for t in TokenStore(args.store).list() if t.name == name and t.active]
+    if not any(t.moderator for t in found):
+        why = "is a submitter's" if found else "has no active token"
+        raise SubmissionError(f"--as {name!r}: the name {why}; --as takes the name of a moderator token "
+                              "(pwc-kg tokens add NAME --moderator), or leave it out to act as the operator", 2)
+    return name
+
+
 def cmd_tokens(args) -> int:
     tokens = TokenStore(args.store)
     try:
@@ -139,12 +153,12 @@ def cmd_submissions(args) -> int:
             print(f"payload ({shown['payload_bytes']} bytes):\n{shown['payload']}")
             return 0
         if args.action == "accept":
-            meta = svc.accept(args.id, _who(args), wait=args.wait)
+            meta = svc.accept(args.id, _moderator_name(args), wait=args.wait)
             print(f"accepted {meta['id']} into {meta['generation']} ({meta['accept_seconds']} s): "
                   + "; ".join(t["name"] for t in meta.get("touched") or []))
             return 0
         if args.action == "reject":
-            svc.reject(args.id, _who(args), args.reason)
+            svc.reject(args.id, _moderator_name(args), args.reason)
             print(f"rejected {args.id}: {args.reason}")
             return 0
         # submit

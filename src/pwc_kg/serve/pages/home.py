@@ -7,6 +7,7 @@ from .page import Page, integer, text
 from .reads import Reads
 
 PER_PAGE = 50
+MAX_PAGE = 100_000  # past the last hit a page is empty; past SQLite's 64-bit OFFSET it was a 500
 KIND_NAMES = {"Paper": "papers", "Task": "tasks", "Dataset": "datasets", "Method": "methods", "Model": "models",
               "Benchmark": "benchmarks", "Metric": "metrics", "EvaluationResult": "results"}
 
@@ -46,7 +47,7 @@ def search_page(index: SearchIndex | None, params: dict[str, list[str]]) -> Page
     if kind not in KINDS:
         kind = ""
     try:
-        page = max(1, int((params.get("page") or ["1"])[0]))
+        page = min(MAX_PAGE, max(1, int((params.get("page") or ["1"])[0])))
     except ValueError:
         page = 1
     context = {"title": f"Search: {q}" if q.strip() else "Search", "q": q, "kind": kind, "page": page,

@@ -57,6 +57,11 @@ def query_page(reads: Reads, params: dict[str, list[str]], links, ns: str) -> Pa
         return Page(200, "query.html", _context(examples, None, DEFAULT_QUERY.format(ns=ns), {}))
     run = bool(one("query")) or bool(one("run"))
     context = _context(examples, example, text, values)
+    limit = getattr(getattr(getattr(reads, "site", None), "config", None), "max_query_length", None)
+    if run and limit is not None and len(text) > limit:  # the same bound as /sparql (--max-query-length)
+        context.update(text=text[:limit], error=f"The query is {len(text):,} characters long: the server takes "
+                       f"at most {limit:,} (--max-query-length).", status=413)
+        return Page(413, "query.html", context)
     if not run:
         return Page(200, "query.html", context)
     try:
