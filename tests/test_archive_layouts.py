@@ -69,6 +69,7 @@ def report_of(store: Path) -> dict:
 # ----------------------------------------------------------------------------- three layouts, one graph
 
 
+@pytest.mark.slow  # three whole builds of a generated archive
 def test_a_generated_archive_builds_the_same_triples_from_the_dumps_the_hub_shards_and_the_dated_dumps(tmp_path):
     archive = tmp_path / "dumps"
     subprocess.run([sys.executable, str(BENCH / "generate_archive.py"), "--out", str(archive), "--scale", "0.005"],

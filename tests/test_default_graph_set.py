@@ -162,6 +162,7 @@ def test_provenance_is_still_found_per_source_through_graph(sample):
                                              {"g": ox.NamedNode(g)}))
 
 
+@pytest.mark.slow  # whole builds, full and incremental
 def test_incremental_rebuild_keeps_a_fact_another_source_states_and_drops_one_only_it_stated(tmp_path):
     folder = tmp_path / "archive"
     shutil.copytree(SAMPLE, folder)
@@ -229,6 +230,7 @@ def test_set_keeping_removes_a_triple_from_the_default_graph_only_when_no_graph_
         store.add(ox.Quad(s, p, o))
 
 
+@pytest.mark.slow  # a dump of the sample and its reload
 def test_an_nquads_dump_carries_the_named_graphs_and_a_reload_gets_the_default_graph_back(sample, tmp_path):
     db = StoreDir(sample).open()
     report = export(sample, tmp_path / "dump.nq")
@@ -247,6 +249,7 @@ def test_an_nquads_dump_carries_the_named_graphs_and_a_reload_gets_the_default_g
     assert merged.statements == len(default_graph(db))
 
 
+@pytest.mark.slow  # external servers
 @pytest.mark.parametrize("kind", ["oxigraph", "oxigraph-union", "virtuoso"])
 def test_remote_push_gives_the_same_counts(servers, twice, kind):  # noqa: F811
     """Pushed to Oxigraph server (plain and --union-default-graph) and to Virtuoso, whose own default

@@ -151,6 +151,7 @@ def test_rapper_accepts_every_format(exports, store, fmt):
     assert void.returncode == 0, void.stderr
 
 
+@pytest.mark.slow  # rdflib parses every dump of both stores (the quick run keeps rapper on the nq, trig, nt, ttl dumps)
 @pytest.mark.parametrize("store", ["lamini", "sota"])
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_rdflib_reads_back_exactly_the_stores_quads(exports, reference, store, fmt):
@@ -196,6 +197,7 @@ def test_the_json_ld_is_compacted_with_the_ontology_context(exports):
     assert paper["arxivPage"] == "https://arxiv.org/abs/2304.14402" and paper["@type"] == "Paper"
 
 
+@pytest.mark.slow  # rdflib expands a whole JSON-LD dump
 def test_a_json_ld_that_links_its_context_expands_to_the_same_quads(lamini_store, reference, tmp_path):
     report = export(lamini_store, tmp_path / "linked.jsonld", link_context=True)
     doc = json.loads(Path(report.path).read_text(encoding="utf-8"))

@@ -137,6 +137,7 @@ def test_the_sota_extractor_files_as_parquet_give_the_same_graph_and_rejects(tmp
     assert len(rejects) > 100 and results(quads) > 1000
 
 
+@pytest.mark.slow  # whole builds of a generated archive
 def test_a_generated_archive_as_parquet_gives_the_same_graph_and_rejects(tmp_path):
     archive = tmp_path / "synthetic"
     subprocess.run([sys.executable, str(BENCH / "generate_archive.py"), "--out", str(archive), "--scale", "0.005",

@@ -31,6 +31,8 @@ from pwc_kg.vocab import PWC
 
 LINEAGE_FILE = FIXTURES.parent.parent / "ontology" / "lineage.csv"
 SERVER_KINDS = ("oxigraph", "oxigraph-union", "virtuoso")
+# slow: external servers (Oxigraph server, Virtuoso) started and loaded; pytest -m 'not slow' leaves it out
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
