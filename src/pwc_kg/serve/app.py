@@ -107,7 +107,7 @@ class Application:
 
     def route(self, req: Request) -> Response:
         path = req.path
-        if path == "/sparql":
+        if path in ("/sparql", "/sparql/"):
             return self.sparql(req)
         if path in ("/.well-known/void", "/dataset"):
             return self.void(req)
@@ -153,7 +153,7 @@ class Application:
 
     def _cors(self, req: Request, resp: Response) -> None:
         origins = ([self.config.sparql_cors_origin] if self.config.sparql_cors_origin else []) \
-            if req.path == "/sparql" else self.config.cors_origins
+            if req.path in ("/sparql", "/sparql/") else self.config.cors_origins
         if not origins:
             return
         origin = req.header("Origin")

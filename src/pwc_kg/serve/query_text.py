@@ -5,15 +5,25 @@ CONSTRUCT, DESCRIBE, or an update), whether it names its own dataset (``FROM``),
 ``SERVICE`` clauses would go. pyoxigraph 0.5 *executes* ``SERVICE <http://...>`` by sending HTTP
 requests itself, so the targets are checked here, before the query runs.
 
+``SERVICE`` is decided on the parsed query: pyoxigraph 0.5 gives Python neither its algebra nor
+a service handler, so a query whose text holds the letters ``SERVICE`` in any case (pyoxigraph
+cannot see a SERVICE clause without them) is parsed with rdflib's SPARQL parser and its algebra
+walked for every ``SERVICE`` (in sub-queries, ``EXISTS`` and ``OPTIONAL`` alike). Where the two
+parsers could read one text differently, the safe side wins: the lexical scan below must find no
+other ``SERVICE`` either (its comments end at a line feed or a carriage return, as the grammar's
+and pyoxigraph's do), and a query rdflib cannot parse that holds the word is refused. A
+``SERVICE`` whose target is not an absolute IRI is reported as ``None``.
+
 The scan tokenises the text the way SPARQL does (comments, the four kinds of strings and IRIs
-are skipped as wholes, so a keyword inside them counts for nothing) and errs on the safe side:
-a ``SERVICE`` whose target it cannot resolve to an absolute IRI is reported as ``None``.
+are skipped as wholes, so a keyword inside them counts for nothing).
 
 >>> shape = analyze('PREFIX e: <http://example.org/> SELECT * FROM <urn:g> WHERE { SERVICE e:sparql { ?s ?p ?o } }')
 >>> shape.form, shape.has_dataset, shape.services
 ('SELECT', True, ['http://example.org/sparql'])
 >>> analyze('# SERVICE <http://x/>\\nASK { ?s ?p "SERVICE <http://y/>" }').services
 []
+>>> 'http://127.0.0.1:9/x' in analyze('SELECT * WHERE { # x' + chr(13) + 'SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }').services
+True
 >>> analyze('INSERT DATA { <a:b> <a:c> <a:d> }').is_update
 True
 """
@@ -22,7 +32,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
+
+from rdflib import URIRef
 
 QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
 UPDATE_FORMS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
@@ -35,6 +48,8 @@ _PNAME = re.compile(r"((?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7-\uFFFF]*)?):((?:[\w\
 _VAR = re.compile(r"[?$][\w\u00B7-\uFFFF]*")
 _GLUED = re.compile(r"(?i)service(?=[A-Za-z0-9_:\u00C0-\uFFFF])")
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_EOL = re.compile(r"[\n\r]")
+_SERVICE_LETTERS = re.compile(r"(?i)service")
 
 
 @dataclass
@@ -62,9 +77,9 @@ def tokens(text: str):
         c = text[i]
         if c.isspace():
             i += 1
-        elif c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
+        elif c == "#":  # a comment ends at the end of the line: a line feed or a carriage return
+            m = _EOL.search(text, i)
+            i = n if m is None else m.end()
         elif c in "\"'":
             q = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
             j = i + len(q)
@@ -100,6 +115,60 @@ def _unescape(m: re.Match) -> str:
 
 
 def analyze(text: str) -> QueryShape:
+    """The query's form, dataset and SERVICE targets (see the module's docstring)."""
+    form, has_dataset, services = _analyze(text)
+    return QueryShape(form, has_dataset, list(services))
+
+
+@lru_cache(maxsize=64)  # the endpoint and the executor both ask about the same text
+def _analyze(text: str) -> tuple[str | None, bool, tuple[str | None, ...]]:
+    shape = _scan(text)
+    services = list(shape.services)
+    if _SERVICE_LETTERS.search(text) and not shape.is_update:
+        parsed = parsed_services(text)
+        for target in [None] if parsed is None else parsed:  # None: rdflib could not parse it; refused
+            if target not in services:
+                services.append(target)
+    return shape.form, shape.has_dataset, tuple(services)
+
+
+def parsed_services(text: str) -> list[str | None] | None:
+    """The targets of every SERVICE in the parsed query (``None`` for one that is not an absolute IRI),
+    or None when rdflib cannot parse the query.
+
+    >>> parsed_services('PREFIX e: <http://h/> SELECT * { ?s ?p ?o FILTER EXISTS { SERVICE SILENT e:x { } } }')
+    ['http://h/x']
+    >>> parsed_services('SELECT * WHERE { ?s ?p "SERVICE <http://h/>" }')
+    []
+    >>> parsed_services('SELECT * WHERE {') is None
+    True
+    """
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        algebra = translateQuery(parseQuery(text)).algebra
+    except Exception:  # noqa: BLE001 - any failure of rdflib's parser: the query could not be checked
+        return None
+    found: list[str | None] = []
+    seen: set[int] = set()
+    stack: list = [algebra]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            if getattr(node, "name", None) == "ServiceGraphPattern":
+                term = node.get("term")
+                found.append(str(term) if isinstance(term, URIRef) and urlsplit(str(term)).scheme else None)
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple, set)):
+            stack.extend(node)
+    return found
+
+
+def _scan(text: str) -> QueryShape:
     shape = QueryShape()
     base: str | None = None
     prefixes: dict[str, str] = {}

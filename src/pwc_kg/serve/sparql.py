@@ -12,9 +12,14 @@
   default), N-Triples, JSON-LD, RDF/XML for CONSTRUCT and DESCRIBE.
 - Read-only: an update (``update=``, ``application/sparql-update``, or an update in ``query=``)
   gets 403 and is never run.
+- Relative IRIs in a query resolve against the endpoint's own URL (``BASE`` in the query first).
+  ``/sparql/`` is the same endpoint.
+- ``SERVICE`` is decided on the parsed query (serve/query_text.py) and refused (403) unless its
+  target is on the allowlist.
 - Statuses: 400 malformed query (the parser's message) or bad parameters; 403 update or SERVICE
   not allowed; 405 other methods; 406 no acceptable format; 413 body or query too large (414
-  for a GET); 415 unknown body type; 422 too many results; 503 too busy; 504 past the time limit.
+  for a GET); 415 unknown body type or a charset other than UTF-8; 422 too many results; 503 too
+  busy; 504 past the time limit.
 - ``GET`` with no query: the service description (``sd:``), or for a browser the query page.
 """
 
@@ -89,6 +94,9 @@ class SparqlEndpoint:
                 for k, v in req.form(self.config.max_body).items():
                     params.setdefault(k, []).extend(v)
             elif ctype == "application/sparql-query":
+                charset = _charset(req.header("Content-Type") or "")
+                if charset not in (None, "utf-8", "utf8"):
+                    raise HTTPError(415, f"a SPARQL query is sent in UTF-8, not {charset}")
                 try:
                     params.setdefault("query", []).append(req.body(self.config.max_body).decode("utf-8"))
                 except UnicodeDecodeError:
@@ -142,6 +150,15 @@ class SparqlEndpoint:
         body = ox.serialize(service_description(self.site), format=ox.RdfFormat.from_media_type(fmt.media_type),
                             prefixes={"sd": SD._base, "void": VOID._base, **PREFIXES} if fmt.name == "turtle" else None)
         return Response(200, body, fmt.content_type, [("Vary", "Accept")])
+
+
+def _charset(content_type: str) -> str | None:
+    """The ``charset`` parameter of a Content-Type, lower case, or None."""
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return None
 
 
 def _dataset(params: dict[str, list[str]]) -> Dataset | None:
