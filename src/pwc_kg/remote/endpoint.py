@@ -37,7 +37,7 @@ import urllib.error
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from ..queries.binding import bind_values
+from ..queries.binding import _where_brace, bind_values
 from ..vocab import PROV, PWC
 from .terms import solutions
 from .transport import Credentials, RemoteError, http_error
@@ -94,6 +94,70 @@ def query_form(query: str) -> str:
 
 
 _OUTER_LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.IGNORECASE)
+_VALUES = re.compile(r"\s*VALUES\s+(\?\w+|\((?:\s*\?\w+)+\s*\))\s*\{", re.IGNORECASE)
+_IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+
+
+def _closing(query: str, at: int) -> int | None:
+    """The index of the '}' that closes the '{' at ``at``, skipping comments, strings and IRIs."""
+    depth, i, n = 0, at, len(query)
+    while i < n:
+        c = query[i]
+        if c == "#":
+            while i < n and query[i] != "\n":
+                i += 1
+            continue
+        if c in "\"'":
+            quote = query[i:i + 3] if query[i:i + 3] in ('"""', "'''") else c
+            i += len(quote)
+            while i < n and not query.startswith(quote, i):
+                i += 2 if query[i] == "\\" else 1
+            i += len(quote)
+            continue
+        if c == "<" and (m := _IRI.match(query, i)):
+            i = m.end()
+            continue
+        if c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return None
+
+
+def path_values_last(query: str) -> str:
+    """The query with each VALUES block that opens its WHERE group and binds the end of a ``*`` or ``+``
+    property path (``?t pwc:subtaskOf* ?task_iri``) moved to the end of the group.
+
+    Virtuoso 7, given a dataset (``default-graph-uri`` or FROM), loses rows of such a query when the
+    VALUES comes first: the SOTA of a task and its subtasks came back empty. With the block at the end
+    of the group the answer is right, and the query means the same (a group joins its parts whatever
+    their order; a query with BIND is left as it is). Other VALUES blocks stay where they are: moved,
+    Virtuoso got other queries wrong.
+
+    >>> path_values_last("SELECT ?b WHERE { VALUES ?x { <http://e/t> } VALUES ?y { 1 } ?t <http://e/sub>* ?x . ?b <http://e/task> ?t }")
+    'SELECT ?b WHERE { VALUES ?y { 1 } ?t <http://e/sub>* ?x . ?b <http://e/task> ?t VALUES ?x { <http://e/t> } }'
+    """
+    try:
+        start = _where_brace(query) + 1
+    except ValueError:
+        return query
+    i, moved, kept = start, [], []
+    while (m := _VALUES.match(query, i)) is not None:
+        end = _closing(query, m.end() - 1)
+        if end is None:
+            return query
+        block, var = query[m.start():end + 1].strip(), m.group(1)
+        at_path_end = var.startswith("?") and re.search(r"[*+]\s*" + re.escape(var) + r"(?!\w)", query)
+        (moved if at_path_end else kept).append(block)
+        i = end + 1
+    close = _closing(query, start - 1)
+    if not moved or close is None or re.search(r"\bBIND\s*\(", query[i:close], re.IGNORECASE):
+        return query
+    return (query[:start] + " " + "".join(k + " " for k in kept) + query[i:close].strip() + " " + " ".join(moved)
+            + " " + query[close:])
 
 
 class RowCapExceeded(RemoteError):
@@ -238,6 +302,8 @@ class SparqlEndpointBackend:
         return w
 
     def _send(self, query: str, fmt: str, dataset: tuple[list[str], list[str]] | None) -> tuple[dict, object]:
+        if dataset is not None:
+            query = path_values_last(query)  # Virtuoso: see path_values_last
         w = self._wrapper(query)
         w.setMethod(POST)  # long queries (VALUES blocks, datasets) do not fit in a URL
         w.setOnlyConneg(True)
