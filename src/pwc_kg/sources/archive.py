@@ -19,6 +19,7 @@ import re
 import stat
 import zlib
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterator
 
@@ -619,6 +620,141 @@ def without_surrogates(value: object) -> object:
     return value
 
 
+MAX_RECORD_DEPTH = 64  # levels of nesting in one record (an evaluation-tables task with subtasks: ~12)
+_TOO_DEEP = "\x00pwc-kg:nested-too-deep"  # what a cut subtree reads as (no JSON text holds a raw NUL)
+_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_STRING_BODY = re.compile(rb'[^"\\]*(?:\\.[^"\\]*)*', re.S)
+_TOKENS = re.compile(rb'["\\\[\]{}]')
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_STEP = [0] * 256
+for _b in b"[{":
+    _STEP[_b] = 1
+for _b in b"]}":
+    _STEP[_b] = -1
+
+
+class _DepthGuard:
+    """A file's bytes on their way to ijson, with any value nested deeper than ``limit`` levels (the top-level
+    array counts) replaced by a marker string: ijson builds a prefix string per level ("item.item.item..."),
+    so 50,000 nested arrays in a 100 KB file took 6 GB; here memory stays in proportion to the input.
+    ``cut`` counts the values replaced. A chunk is scanned at C speed (strings taken out by a regular
+    expression, the brackets' running depth by ``accumulate``); only one that goes past the limit is walked
+    byte by byte."""
+
+    def __init__(self, f, limit: int):
+        self.f = f
+        self.limit = limit
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False  # the chunk before ended on a backslash inside a string
+        self.skipping = 0  # > 0: inside a cut value, this many levels below the cut
+        self.cut = 0
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.f.read(n)
+        if not chunk:
+            return chunk
+        if self.skipping or not self._fast(chunk):
+            return self._slow(chunk)
+        return chunk
+
+    def _fast(self, chunk: bytes) -> bool:
+        """Update the state for a chunk that stays within the limit (True); False, state untouched, otherwise."""
+        in_string, escaped = self.in_string, self.escaped
+        if not escaped and b"\\" not in chunk:  # no escapes: strings are what lies between two quotes
+            parts = chunk.split(b'"')
+            stripped = b"".join(parts[1 if in_string else 0::2])
+            in_string ^= len(parts) % 2 == 0
+        else:
+            stripped, in_string, escaped = self._strip(chunk)
+        brackets = stripped.translate(None, _NOT_BRACKETS)
+        opened = brackets.count(b"[") + brackets.count(b"{")
+        if self.depth + opened <= self.limit:  # cannot go past it: no running depth needed
+            self.depth = max(self.depth + 2 * opened - len(brackets), 0)
+        elif brackets:
+            depths = list(accumulate(map(_STEP.__getitem__, brackets), initial=self.depth))
+            if max(depths) > self.limit:
+                return False
+            self.depth = depths[-1]
+        self.in_string, self.escaped = in_string, escaped
+        return True
+
+    def _strip(self, chunk: bytes) -> tuple[bytes, bool, bool]:
+        """(the chunk without its strings, in a string at its end, on a backslash at its end)."""
+        pos, in_string, escaped = 0, self.in_string, self.escaped
+        if in_string:
+            m = _STRING_BODY.match(chunk, 1 if escaped else 0)
+            if m.end() == len(chunk):
+                return b"", True, False
+            if chunk[m.end()] == 0x5C:  # a backslash ends the chunk
+                return b"", True, True
+            pos, in_string, escaped = m.end() + 1, False, False
+        rest = chunk[pos:]
+        stripped = _STRINGS.sub(b"", rest)
+        quote = stripped.find(b'"')
+        if quote >= 0:  # a string that goes on in the next chunk
+            tail = rest[len(rest) - (len(stripped) - quote) + 1:]
+            m = _STRING_BODY.match(tail)
+            in_string, escaped = True, m.end() < len(tail)
+            stripped = stripped[:quote]
+        return stripped, in_string, escaped
+
+    def _slow(self, chunk: bytes) -> bytes:
+        out = []
+        keep_from = 0 if not self.skipping else None
+        skip_to = 0 if not self.escaped else 1
+        self.escaped = False
+        for m in _TOKENS.finditer(chunk):
+            at = m.start()
+            if at < skip_to:
+                continue
+            ch = chunk[at]
+            if self.in_string:
+                if ch == 0x5C:
+                    skip_to = at + 2
+                    if at + 1 == len(chunk):
+                        self.escaped = True
+                elif ch == 0x22:
+                    self.in_string = False
+                continue
+            if ch == 0x22:
+                self.in_string = True
+            elif ch in b"[{":
+                if self.skipping:
+                    self.skipping += 1
+                elif self.depth >= self.limit:
+                    out.append(chunk[keep_from:at])
+                    out.append(b'"\\u0000pwc-kg:nested-too-deep"')
+                    keep_from, self.skipping = None, 1
+                    self.cut += 1
+                else:
+                    self.depth += 1
+            elif ch in b"]}":
+                if self.skipping:
+                    self.skipping -= 1
+                    if not self.skipping:
+                        keep_from = at + 1
+                else:
+                    self.depth = max(self.depth - 1, 0)
+        if keep_from is not None:
+            out.append(chunk[keep_from:])
+        return b"".join(out) or b" "  # an empty read would end ijson's input
+
+
+def too_deep_at(record: object, index: int) -> str | None:
+    """The JSON Pointer of the value _DepthGuard cut out of a record, or None."""
+    stack = [(record, f"/{index}")]
+    while stack:
+        node, at = stack.pop()
+        if node == _TOO_DEEP:
+            return at
+        if isinstance(node, dict):
+            stack.extend((v, at + "/" + str(k).replace("~", "~0").replace("/", "~1")) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, f"{at}/{i}") for i, v in enumerate(node))
+    return None
+
+
 def _records(path: Path, parser, skip: int) -> Iterator[tuple[int, object]]:
     count = 0  # records read so far: the index of the record being read when an error comes
     try:
@@ -628,8 +764,12 @@ def _records(path: Path, parser, skip: int) -> Iterator[tuple[int, object]]:
                 what = "nothing" if not first else repr(first.decode("latin-1"))
                 raise SourceError(path, "byte 0", f"expected a JSON array of records, found {what}")
             f.seek(0)
+            guard = _DepthGuard(f, MAX_RECORD_DEPTH + 1)
             try:
-                for record in parser.items(f, "item", buf_size=16384):
+                for record in parser.items(guard, "item", buf_size=16384):
+                    if guard.cut and (at := too_deep_at(record, count)) is not None:
+                        raise SourceError(path, f"record {count}", f"nested more than {MAX_RECORD_DEPTH} levels "
+                                          f"deep at {at}: refused (no record of the archive nests past ~12)")
                     if count >= skip:
                         yield count, record
                     count += 1

@@ -1,0 +1,79 @@
+"""Deep JSON in a build (issue 14, section 3): nesting costs memory in proportion to the input, and a
+record nested past the limit is refused with its JSON Pointer."""
+
+from __future__ import annotations
+
+import io
+import json
+import resource
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import LAMINI
+
+import pwc_kg
+from pwc_kg.sources.archive import MAX_RECORD_DEPTH, SourceError, _DepthGuard, iter_records
+
+
+def read_all(raw: bytes, limit: int, size: int) -> tuple[object, int]:
+    guard = _DepthGuard(io.BytesIO(raw), limit)
+    out = b"".join(iter(lambda: guard.read(size), b""))
+    return json.loads(out), guard.cut
+
+
+def test_deep_json_in_a_build_the_guard_passes_any_chunking_unchanged():
+    doc = [{"a": 'x[{"]}\\', "b": [[[1, "\\\\", "\\u005b"]]], "c": '\\"[[[', "d": {"e": [{}], "f": "]]]]"}}] * 3
+    raw = json.dumps(doc).encode()
+    for size in range(1, 40):
+        assert read_all(raw, 100, size) == (doc, 0)
+        cut, n = read_all(raw, 4, size)
+        assert n == 6 and cut[0]["b"] == [["\x00pwc-kg:nested-too-deep"]] and cut[0]["a"] == doc[0]["a"]
+
+
+MEASURE = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from pwc_kg.sources.archive import SourceError, iter_records
+try:
+    for _ in iter_records(sys.argv[1]):
+        pass
+    print("read")
+except SourceError as e:
+    print(e)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def test_deep_json_in_a_build_50000_nested_arrays_read_in_bounded_memory(tmp_path):
+    path = tmp_path / "methods.json"
+    path.write_bytes(b"[" * 50_001 + b"]" * 50_001)  # 100 KB: 6 GB before, through ijson's prefixes
+    out = subprocess.run([sys.executable, "-c", MEASURE, str(path)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    message, peak_kib = out.stdout.splitlines()
+    assert "record 0" in message and f"nested more than {MAX_RECORD_DEPTH} levels" in message
+    assert "/0" + "/0" * (MAX_RECORD_DEPTH - 1) + ":" in message  # the pointer of the value cut
+    assert int(peak_kib) < 512 * 1024  # 2 GB of address space was enough, and half a GB of memory
+
+
+def test_deep_json_in_a_build_hidden_in_an_extra_field_fails_the_build_with_its_pointer(tmp_path):
+    src = tmp_path / "archive"
+    shutil.copytree(LAMINI, src)
+    methods = json.loads((src / "methods.json").read_text())
+    methods[1]["extra"] = None
+    text = json.dumps(methods)
+    head, _, tail = text.rpartition('"extra": null')
+    (src / "methods.json").write_text(head + '"extra": ' + "[" * 50_000 + "]" * 50_000 + tail)
+    with pytest.raises(SourceError) as e:
+        pwc_kg.build([str(src)], tmp_path / "store")
+    assert "record 1" in str(e.value) and "at /1/extra/0/0" in str(e.value)
+    assert not (tmp_path / "store" / "current").exists()
+
+
+def test_deep_json_in_a_build_a_record_within_the_limit_reads_whole(tmp_path):
+    record = {"name": "x", "extra": json.loads("[" * (MAX_RECORD_DEPTH - 1) + "]" * (MAX_RECORD_DEPTH - 1))}
+    path = tmp_path / "methods.json"
+    path.write_text(json.dumps([record]))
+    assert list(iter_records(path)) == [(0, record)]
