@@ -187,6 +187,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
     p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS",
                    help="a query past it is stopped, its worker replaced (default: 30)")
+    p.add_argument("--worker-memory", type=int, default=2048, metavar="MIB",
+                   help="memory a query worker may use; a query past it gets a 507 and its worker is replaced "
+                        "(default: 2048; 0: no bound)")
     p.add_argument("--max-rows", type=int, default=10_000, help="results (rows or triples) per answer (default: 10000)")
     p.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES", help="request body size (default: 1 MiB)")
     p.add_argument("--max-query-length", type=int, default=100_000, metavar="CHARS",
@@ -468,6 +471,8 @@ def cmd_serve(args) -> int:
                  "max_submission_values"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.worker_memory < 0:
+        raise ValueError("--worker-memory must be 0 (no bound) or a number of MiB")
     if args.query_timeout <= 0 or args.queue_timeout <= 0:
         raise ValueError("--query-timeout and --queue-timeout must be positive")
     if args.base_iri is not None and safe_url(args.base_iri) != args.base_iri:
@@ -478,7 +483,8 @@ def cmd_serve(args) -> int:
         max_query_length=args.max_query_length, max_concurrent=args.max_concurrent, queue_timeout=args.queue_timeout,
         cors_origins=args.cors_origin, service_allowlist=args.service_allowlist, dumps=args.dumps,
         sparql_cors_origin=None if args.sparql_cors_origin.lower() == "none" else args.sparql_cors_origin,
-        sota_margin=args.sota_margin, max_submission_values=args.max_submission_values)
+        sota_margin=args.sota_margin, max_submission_values=args.max_submission_values,
+        worker_memory=args.worker_memory)
     try:
         serve(config, announce=lambda line: print(line, flush=True))
     except KeyboardInterrupt:

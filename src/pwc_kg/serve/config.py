@@ -24,6 +24,7 @@ class ServeConfig:
     base_iri: str | None = None  # the server's own URL base; default http://HOST:PORT/
     workers: int = 2  # query worker processes
     query_timeout: float = 30.0  # seconds; past it the query's worker is killed
+    worker_memory: int = 2048  # MiB of memory (RLIMIT_DATA) a query worker may use; past it a 507 (0: no bound)
     max_rows: int = 10_000  # solutions or triples in one answer
     max_body: int = 1 << 20  # bytes of a request body
     max_query_length: int = 100_000  # characters of a query's text

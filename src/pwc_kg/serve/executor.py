@@ -17,6 +17,8 @@ The limits, all from :class:`~pwc_kg.serve.config.ServeConfig`, each with its ow
 
 - time (``query_timeout``): pyoxigraph cannot interrupt a query, so queries run in worker
   processes and one past its time gets its worker killed and replaced → :class:`QueryTimeout`;
+- memory (``worker_memory`` MiB, RLIMIT_DATA in each worker): a query past it ends its worker, which is
+  replaced → :class:`MemoryLimit`;
 - rows (``max_rows``): a worker stops one solution (or triple) past the cap → :class:`TooManyRows`;
 - concurrency (``max_concurrent`` queries running or waiting; ``workers`` running): a query
   waits up to ``queue_timeout`` for a slot and then for a worker → :class:`Busy`;
@@ -86,6 +88,12 @@ class QueryTimeout(QueryLimitError):
     status = 504
 
 
+class MemoryLimit(QueryLimitError):
+    """A query that needed more memory than a worker may use (``worker_memory``): its worker is replaced."""
+
+    status = 507  # Insufficient Storage: the server cannot hold what the query needs
+
+
 class StoreUnavailable(QueryError):
     status = 503
 
@@ -122,9 +130,10 @@ class Terms:
 
 
 class _Worker:
-    def __init__(self, ctx, isolate: bool):
+    def __init__(self, ctx, isolate: bool, memory_mib: int = 0):
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker.main, args=(child, isolate), daemon=True, name="pwc-kg-query")
+        self.process = ctx.Process(target=_worker.main, args=(child, isolate, memory_mib), daemon=True,
+                                   name="pwc-kg-query")
         self.process.start()
         child.close()
         self.isolated = False
@@ -162,7 +171,7 @@ class QueryExecutor:
     # --- the pool -------------------------------------------------------------------------
     def start(self) -> "QueryExecutor":
         """Start the workers and wait until they are ready."""
-        workers = [_Worker(self._ctx, self._isolate) for _ in range(max(1, self.config.workers))]
+        workers = [_Worker(self._ctx, self._isolate, self.config.worker_memory) for _ in range(max(1, self.config.workers))]
         for w in workers:
             w.wait_ready(60)
         self.network_isolated = all(w.isolated for w in workers)
@@ -198,7 +207,7 @@ class QueryExecutor:
             delay = 0.5
             while not self._closed:
                 try:
-                    w = _Worker(self._ctx, self._isolate)
+                    w = _Worker(self._ctx, self._isolate, self.config.worker_memory)
                     w.wait_ready(60)
                 except Exception as e:  # noqa: BLE001 - retried: the pool must not shrink for good
                     log.warning("starting a query worker failed (%s); retrying in %.1f s", e, delay)
@@ -320,16 +329,27 @@ class QueryExecutor:
         w.kill()
         self._replace()
 
+    def _memory_limit(self) -> MemoryLimit:
+        return MemoryLimit(f"the query needed more than the {self.config.worker_memory:,} MiB of memory a query "
+                           "worker may use (--worker-memory) and was stopped; its worker was replaced. Narrow it: "
+                           "a LIMIT does not bound what an ORDER BY or a join holds before the first row")
+
     def _receive(self, w: _Worker, limit: float) -> tuple:
         try:
             ready = w.conn.poll(limit)
             reply = w.conn.recv() if ready else None
         except (EOFError, OSError):
             self._lost(w)
-            raise QueryError("the query's worker process died (out of memory?); the query was not answered") from None
+            code = w.process.exitcode
+            if self.config.worker_memory and code in (-6, -9, 1, 134, 137):  # abort (Rust), OOM kill, MemoryError
+                raise self._memory_limit() from None
+            raise QueryError(f"the query's worker process died (exit {code}); the query was not answered") from None
         if reply is None:
             self._lost(w)  # the only way to stop a running pyoxigraph query
             raise QueryTimeout(f"the query ran past the server's time limit of {limit:g} s and was stopped")
+        if reply[:2] == ("error", "memory"):
+            self._lost(w)  # a worker that ran out of memory is not trusted with the next query
+            raise self._memory_limit()
         self._give_back(w)
         if reply[0] == "ok":
             return reply[1:]

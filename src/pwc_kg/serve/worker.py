@@ -15,6 +15,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import resource
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -62,8 +63,27 @@ def isolate_network() -> bool:
         return False
 
 
-def main(conn, isolate: bool) -> None:
+def limit_memory(mib: int) -> bool:
+    """Bound the worker's memory to ``mib`` MiB (0: no bound): RLIMIT_DATA, the heap and private writable
+    mappings (what a query's sort, join or string grows), not the store's mapped files nor address space
+    only reserved. Past it an allocation fails: Python raises MemoryError, pyoxigraph (Rust) aborts the
+    process; either way the server answers the query with the limit named and starts a new worker."""
+    if mib <= 0:
+        return False
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        soft = mib << 20
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+        return True
+    except (ValueError, OSError):
+        return False
+
+
+def main(conn, isolate: bool, memory_mib: int = 0) -> None:
     """The worker's loop: jobs in, answers out, until the pipe closes or a None arrives."""
+    limit_memory(memory_mib)
     isolated = isolate_network() if isolate else False
     conn.send(("ready", os.getpid(), isolated))
     runner = _Runner()
@@ -115,6 +135,8 @@ class _Runner:
             return ("error", "rows", str(e))
         except _NotAcceptable as e:
             return ("error", "not-acceptable", str(e))
+        except MemoryError:
+            return ("error", "memory", "the query needed more memory than a query worker may use")
         except Exception as e:  # noqa: BLE001 - an evaluation error (a type error, an unbound SERVICE, ...)
             return ("error", "failed", f"{type(e).__name__}: {e}")
 
