@@ -35,10 +35,12 @@ def html() -> str:
 
 
 def store_graph(store_dir) -> rdflib.Dataset:
-    """Every quad of a built store, in an rdflib Dataset (named graphs kept)."""
+    """Every quad of a built store's named graphs, in an rdflib Dataset (as a dump holds them: the default
+    graph is their union, stated once)."""
     store = pwc_kg.open_store(store_dir).store
+    named = (q for q in store if isinstance(q.graph_name, ox.NamedNode))
     ds = rdflib.Dataset()
-    ds.parse(data=ox.serialize(store, format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
+    ds.parse(data=ox.serialize(named, format=ox.RdfFormat.N_QUADS).decode("utf-8"), format="nquads")
     return ds
 
 
