@@ -29,6 +29,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from ..iri import metric_key
+from ..store.union import union_options
 from ..vocab import PWC, RDF
 from . import directions
 from .when import when_of
@@ -110,7 +111,7 @@ class Graphs:
     def select(self, query: str):
         """A query over the union of the graphs."""
         if self.graphs is None:
-            return self.store.query(query, use_default_graph_as_union=True)
+            return self.store.query(query, **union_options(self.store))  # the default graph: the union, a set
         return self.store.query(query, default_graph=self.graphs)
 
     def per_graph(self, query: str):
