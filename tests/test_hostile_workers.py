@@ -28,7 +28,7 @@ def worker_limit(pid: int) -> str:
 
 @pytest.fixture(scope="module")
 def server(lamini_store):
-    config = ServeConfig(store=str(lamini_store), port=0, workers=1, worker_memory=400, query_timeout=120,
+    config = ServeConfig(store=str(lamini_store), port=0, workers=1, page_workers=0, worker_memory=400, query_timeout=120,
                          queue_timeout=120)
     with BackgroundServer(config) as s:
         yield s
@@ -52,7 +52,7 @@ def test_no_memory_limit_on_query_workers_a_hungry_query_gets_507_and_the_server
 
 
 def test_no_memory_limit_on_query_workers_the_bound_is_an_option(lamini_store):
-    with BackgroundServer(ServeConfig(store=str(lamini_store), port=0, workers=1, worker_memory=0)) as s:
+    with BackgroundServer(ServeConfig(store=str(lamini_store), port=0, workers=1, page_workers=0, worker_memory=0)) as s:
         [w] = s.app.executor._idle
         assert "unlimited" in worker_limit(w.process.pid)
     assert ServeConfig().worker_memory == 2048

@@ -187,6 +187,18 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=8, help="request threads (default: 8)")
     p.add_argument("--query-timeout", type=float, default=30.0, metavar="SECONDS",
                    help="a query past it is stopped, its worker replaced (default: 30)")
+    p.add_argument("--page-workers", type=int, default=1,
+                   help="query workers beyond --workers that /sparql never takes: pages answer while it is full "
+                        "(default: 1)")
+    p.add_argument("--idle-timeout", type=float, default=15.0, metavar="SECONDS",
+                   help="a connection with no request and no traffic is closed after it (default: 15)")
+    p.add_argument("--request-timeout", type=float, default=20.0, metavar="SECONDS",
+                   help="a request whose headers and body have not all arrived by then is dropped (default: 20)")
+    p.add_argument("--max-client-connections", type=int, default=50,
+                   help="open connections from one address (default: 50)")
+    p.add_argument("--max-client-requests", type=int, default=0,
+                   help="requests in progress from one address, past it a 503; not applied to 127.0.0.1 and ::1 "
+                        "(default: 0, all request threads but two)")
     p.add_argument("--worker-memory", type=int, default=2048, metavar="MIB",
                    help="memory a query worker may use; a query past it gets a 507 and its worker is replaced "
                         "(default: 2048; 0: no bound)")
@@ -471,6 +483,10 @@ def cmd_serve(args) -> int:
                  "max_submission_values"):
         if getattr(args, name) < 1:
             raise ValueError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.page_workers < 0 or args.max_client_requests < 0 or args.max_client_connections < 1:
+        raise ValueError("--page-workers and --max-client-requests must be 0 or more, --max-client-connections 1 or more")
+    if args.idle_timeout <= 0 or args.request_timeout <= 0:
+        raise ValueError("--idle-timeout and --request-timeout must be positive")
     if args.worker_memory < 0:
         raise ValueError("--worker-memory must be 0 (no bound) or a number of MiB")
     if args.query_timeout <= 0 or args.queue_timeout <= 0:
@@ -484,7 +500,9 @@ def cmd_serve(args) -> int:
         cors_origins=args.cors_origin, service_allowlist=args.service_allowlist, dumps=args.dumps,
         sparql_cors_origin=None if args.sparql_cors_origin.lower() == "none" else args.sparql_cors_origin,
         sota_margin=args.sota_margin, max_submission_values=args.max_submission_values,
-        worker_memory=args.worker_memory)
+        worker_memory=args.worker_memory, page_workers=args.page_workers, idle_timeout=args.idle_timeout,
+        request_timeout=args.request_timeout, max_client_connections=args.max_client_connections,
+        max_client_requests=args.max_client_requests)
     try:
         serve(config, announce=lambda line: print(line, flush=True))
     except KeyboardInterrupt:

@@ -36,6 +36,12 @@ class ServeConfig:
     dumps: str | None = None  # a folder of dumps (pwc-kg export) to serve at /dumps/ and list in the VoID
     void_timeout: float = 900.0  # seconds the VoID's counts (full scans of the store) may take
     threads: int = 8  # waitress's request threads
+    page_workers: int = 1  # query workers beyond ``workers`` that /sparql never takes: pages answer while it is full
+    idle_timeout: float = 15.0  # seconds a connection may stay open with no request in progress and no traffic
+    request_timeout: float = 20.0  # seconds a request's headers and body may take to arrive (slowloris)
+    connection_limit: int = 500  # open connections at once; past it waitress stops accepting
+    max_client_connections: int = 50  # open connections from one address; past it a new one is closed at once
+    max_client_requests: int = 0  # requests in progress from one address, past it a 503 (0: all threads but two)
     isolate_network: bool = True  # workers without network when SERVICE is off (where the kernel allows)
     sota_margin: float = 5.0  # submissions: flag a claimed SOTA better than the current by more than this % of it
     max_submission_values: int = 5_000  # submissions: values in one payload (rows: a fifth of it); past it a 413

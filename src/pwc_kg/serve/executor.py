@@ -137,6 +137,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.isolated = False
+        self.sparql = False  # held by a /sparql query (that lane holds at most ``workers``)
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -161,8 +162,14 @@ class QueryExecutor:
         self.config = config
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
         self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()  # every worker started and not yet killed
         self._cond = threading.Condition()
+        # Two lanes, so that /sparql saturated does not starve the pages: /sparql (serialize) may hold at most
+        # ``workers`` workers and its own slots; pages and linked data (terms) take any idle worker, and there
+        # are ``page_workers`` more workers than /sparql may hold.
         self._slots = threading.BoundedSemaphore(config.max_concurrent)
+        self._page_slots = threading.BoundedSemaphore(config.max_concurrent)
+        self._sparql_held = 0
         self._closed = False
         self._isolate = config.isolate_network and not config.service_allowlist
         self.network_isolated = False
@@ -171,12 +178,14 @@ class QueryExecutor:
     # --- the pool -------------------------------------------------------------------------
     def start(self) -> "QueryExecutor":
         """Start the workers and wait until they are ready."""
-        workers = [_Worker(self._ctx, self._isolate, self.config.worker_memory) for _ in range(max(1, self.config.workers))]
+        count = max(1, self.config.workers) + max(0, getattr(self.config, "page_workers", 0))
+        workers = [_Worker(self._ctx, self._isolate, self.config.worker_memory) for _ in range(count)]
         for w in workers:
             w.wait_ready(60)
         self.network_isolated = all(w.isolated for w in workers)
         with self._cond:
             self._idle.extend(workers)
+            self._all.update(workers)
             self._cond.notify_all()
         return self
 
@@ -184,6 +193,8 @@ class QueryExecutor:
         with self._cond:
             self._closed = True
             idle, self._idle = self._idle, []
+            busy = self._all - set(idle)
+            self._all = set()
             self._cond.notify_all()
         for w in idle:
             try:
@@ -192,6 +203,11 @@ class QueryExecutor:
                 pass
             w.process.join(2)
             w.kill()
+        for w in busy:  # a running query does not hold up the shutdown: its request gets an error
+            try:
+                w.process.kill()
+            except (OSError, ValueError):
+                pass
 
     def __enter__(self) -> "QueryExecutor":
         return self.start()
@@ -216,9 +232,11 @@ class QueryExecutor:
                     continue
                 with self._cond:
                     if self._closed:
+                        w.kill()
                         break
                     self._idle.append(w)
-                    self._cond.notify()
+                    self._all.add(w)
+                    self._cond.notify_all()
                 return
         threading.Thread(target=spawn, name="pwc-kg-respawn", daemon=True).start()
 
@@ -241,7 +259,7 @@ class QueryExecutor:
         pyoxigraph term) are put in place of the variables before the query runs (SEP-0007)."""
         job = self._job(query, "serialize", dataset, max_rows, results_format=results_format,
                         graph_format=graph_format, prefixes=PREFIXES, substitutions=substitutions)
-        kind, media_type, body, count = self._run(job, timeout)
+        kind, media_type, body, count = self._run(job, timeout, sparql=True)
         return Answer(kind, media_type, body, count, Path(job.generation).name)
 
     def terms(self, query: str, *, dataset: Dataset | None = None, substitutions: dict | None = None,
@@ -256,9 +274,10 @@ class QueryExecutor:
         return self.terms(query, **options).rows
 
     def idle_workers(self) -> int:
-        """How many workers are idle and alive now."""
+        """How many idle, alive workers a /sparql query could take now (the pages have ``page_workers`` more)."""
         with self._cond:
-            return sum(1 for w in self._idle if w.process.is_alive())
+            alive = sum(1 for w in self._idle if w.process.is_alive())
+            return min(alive, max(0, max(1, self.config.workers) - self._sparql_held))
 
     def check(self, query: str) -> QueryShape:
         """Refuse, before it runs, what no query here may do: update, or SERVICE off the allowlist."""
@@ -286,13 +305,14 @@ class QueryExecutor:
             job.union = not shape.has_dataset  # FROM in the query: its dataset, not the union
         return job
 
-    def _run(self, job: _worker.Job, timeout: float | None) -> tuple:
+    def _run(self, job: _worker.Job, timeout: float | None, sparql: bool = False) -> tuple:
         limit = self.config.query_timeout if timeout is None else timeout
-        if not self._slots.acquire(timeout=self.config.queue_timeout):
+        slots = self._slots if sparql else self._page_slots
+        if not slots.acquire(timeout=self.config.queue_timeout):
             raise Busy(f"too many queries at once (at most {self.config.max_concurrent}); try again shortly")
         try:
             for attempt in (1, 2):
-                w = self._take_worker()
+                w = self._take_worker(sparql)
                 try:
                     w.conn.send(job)
                 except (OSError, ValueError):  # it died while idle: replace it, try another once
@@ -302,32 +322,47 @@ class QueryExecutor:
                     continue
                 return self._receive(w, limit)
         finally:
-            self._slots.release()
+            slots.release()
         raise AssertionError("unreachable")
 
-    def _take_worker(self) -> _Worker:
+    def _take_worker(self, sparql: bool = False) -> _Worker:
         deadline = time.monotonic() + self.config.queue_timeout
         with self._cond:
-            while not self._idle:
+            while not self._idle or (sparql and self._sparql_held >= max(1, self.config.workers)):
                 if self._closed:
                     raise StoreUnavailable("the server is shutting down")
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise Busy(f"all {self.config.workers} query workers are busy; try again shortly")
                 self._cond.wait(left)
-            return self._idle.pop()
+            w = self._idle.pop()
+            w.sparql = sparql
+            self._sparql_held += sparql
+            return w
+
+    def _let_go(self, w: _Worker) -> None:
+        """(holding the condition) the worker no longer counts against the /sparql lane."""
+        if getattr(w, "sparql", False):
+            w.sparql = False
+            self._sparql_held -= 1
 
     def _give_back(self, w: _Worker) -> None:
         with self._cond:
+            self._let_go(w)
             if self._closed:
                 w.kill()
                 return
             self._idle.append(w)
-            self._cond.notify()
+            self._cond.notify_all()
 
     def _lost(self, w: _Worker) -> None:
+        with self._cond:
+            self._let_go(w)
+            self._all.discard(w)
+            self._cond.notify_all()
         w.kill()
-        self._replace()
+        if not self._closed:
+            self._replace()
 
     def _memory_limit(self) -> MemoryLimit:
         return MemoryLimit(f"the query needed more than the {self.config.worker_memory:,} MiB of memory a query "
