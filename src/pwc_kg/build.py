@@ -61,7 +61,7 @@ from .derive.leaderboards import DerivedStats, write_derived
 from .queries.binding import bind_values
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
 from .sources import SourceError, SourceFile, discover
-from .sources.archive import ARCHIVE_KINDS, every_record_rejected, file_digest
+from .sources.archive import ARCHIVE_KINDS, TooDeep, every_record_rejected, file_digest
 from .stats import graph_counts
 from .submissions.rebuild import keep_accepted
 from .store import StoreDir
@@ -289,6 +289,11 @@ def _map_source(inp: _Input, writer: GraphWriter, ctx_args: dict, progress: Prog
     ctx = Context(source=inp.label, graph=writer, **ctx_args)
     rejects_before = ctx.rejects.count
     for index, rec in READERS[src.kind](src.path):
+        if isinstance(rec, TooDeep):  # read in bounded memory, then refused: a reject with the value's pointer
+            ctx.records += 1
+            ctx.records_rejected += 1
+            ctx.reject(f"/{index}", rec.at, None, rec.reason)
+            continue
         if not isinstance(rec, dict):
             raise SourceError(src.path, f"record {index}",
                               f"expected an object (a {src.kind} record), found {type(rec).__name__}")

@@ -741,6 +741,16 @@ class _DepthGuard:
         return b"".join(out) or b" "  # an empty read would end ijson's input
 
 
+class TooDeep:
+    """A record nested deeper than ``MAX_RECORD_DEPTH``, in place of the record: a reject, with the pointer of
+    the value cut (``at``); the records after it are read on."""
+
+    def __init__(self, at: str):
+        self.at = at
+        self.reason = (f"nested more than {MAX_RECORD_DEPTH} levels deep at {at}: refused (no record of the "
+                       "archive nests past ~12)")
+
+
 def too_deep_at(record: object, index: int) -> str | None:
     """The JSON Pointer of the value _DepthGuard cut out of a record, or None."""
     stack = [(record, f"/{index}")]
@@ -768,8 +778,7 @@ def _records(path: Path, parser, skip: int) -> Iterator[tuple[int, object]]:
             try:
                 for record in parser.items(guard, "item", buf_size=16384):
                     if guard.cut and (at := too_deep_at(record, count)) is not None:
-                        raise SourceError(path, f"record {count}", f"nested more than {MAX_RECORD_DEPTH} levels "
-                                          f"deep at {at}: refused (no record of the archive nests past ~12)")
+                        record = TooDeep(at)
                     if count >= skip:
                         yield count, record
                     count += 1
