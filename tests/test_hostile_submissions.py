@@ -135,3 +135,18 @@ def test_submissions_without_bounds_of_work_the_limit_is_an_option(built, tmp_pa
     shutil.copytree(built, store, symlinks=True)
     status, answer = SubmissionService(store, max_values=20).submit(many_rows(10), "application/json", "alice")
     assert status == 413 and not folders(store)
+
+
+def test_submissions_without_bounds_of_work_the_mapping_time_is_bounded(built, tmp_path, monkeypatch):
+    """What the bounds on size let through is bounded in time too: past MAX_MAPPING_SECONDS of look-ups, 413
+    naming the bound, and nothing stored (the bound is set to nothing here, so the first look-up is past it)."""
+    from pwc_kg.submissions import service
+
+    store = tmp_path / "store"
+    shutil.copytree(built, store, symlinks=True)
+    monkeypatch.setattr(service, "MAX_MAPPING_SECONDS", 0.0)
+    status, answer = SubmissionService(store).submit(many_rows(3), "application/json", "alice")
+    assert status == 413 and "mapping the submission took more than 0 s" in answer["error"] and not folders(store)
+    monkeypatch.setattr(service, "MAX_MAPPING_SECONDS", 30.0)
+    status, _ = SubmissionService(store).submit(many_rows(3), "application/json", "alice")
+    assert status in (202, 422) and status != 413  # the same payload, mapped within the bound

@@ -25,6 +25,7 @@ import copy
 import io
 import json
 import tempfile
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -145,6 +146,10 @@ class PayloadError(ValueError):
         self.problem = problem
 
 
+class MappingTooLong(PayloadError):
+    """Mapping took longer than the server allows (each name is looked up in the store): 413, naming the bound."""
+
+
 # ---------------------------------------------------------------------------------------------- reading
 
 def _too_deep() -> PayloadError:
@@ -236,7 +241,9 @@ def read_payload(body: bytes, content_type: str) -> tuple[str, object]:
 class Resolver:
     """Names in the payload resolved against the store, and the registry seeded with what was found."""
 
-    def __init__(self, store: ox.Store, mint: Minter):
+    def __init__(self, store: ox.Store, mint: Minter, seconds: float | None = None):
+        self.deadline = None if seconds is None else time.monotonic() + seconds
+        self.seconds = seconds
         self.store = store
         self.backend = EmbeddedBackend(store)
         self.mint = mint
@@ -246,6 +253,10 @@ class Resolver:
         self.computed = {mint.graph("derived"), mint.graph("entailed")}
 
     def select(self, query: str, bindings: dict) -> list[dict]:
+        if self.deadline is not None and time.monotonic() > self.deadline:  # every look-up passes here
+            raise MappingTooLong(Problem("", "body", f"mapping the submission took more than {self.seconds:g} s "
+                                         "(each task, dataset, metric, model and paper is looked up): send it in "
+                                         "smaller parts", kind="limit"))
         return self.backend.select(bind_values(query, bindings))
 
     def exists(self, iri: str) -> bool:
@@ -582,10 +593,12 @@ def _model_index_records(data: dict, resolver: Resolver) -> tuple[list[tuple[str
     return [("", record)], lambda p: p[1:] if p.startswith("#") else p
 
 
-def map_payload(shape: str, data: object, store: ox.Store, mint: Minter, sid: str) -> Mapped:
-    """Map a read payload against the store it would join; every problem found along the way is in ``problems``."""
+def map_payload(shape: str, data: object, store: ox.Store, mint: Minter, sid: str,
+                seconds: float | None = None) -> Mapped:
+    """Map a read payload against the store it would join; every problem found along the way is in ``problems``.
+    With ``seconds``, MappingTooLong once the look-ups have taken longer."""
     graph = mint.graph(f"submission/{sid}")
-    resolver = Resolver(store, mint)
+    resolver = Resolver(store, mint, seconds)
     mapped = Mapped(shape, graph)
     if shape == RDF_SHAPE:
         _map_rdf(data, resolver, mint, sid, mapped)

@@ -48,7 +48,7 @@ from ..vocab import PROV, PWC, RDF, XSD
 from . import check
 from .flags import DEFAULT_SOTA_MARGIN, flags as compute_flags
 from .mapping import (JSON_TYPES, JSONLD_TYPES, MAX_DEPTH, MODEL_INDEX, ROWS, TURTLE_TYPES, YAML_TYPES, Mapped,
-                      PayloadError, Problem, map_payload, read_payload)
+                      MappingTooLong, PayloadError, Problem, map_payload, read_payload)
 from .records import ACCEPTED, PENDING, REJECTED, Submissions, now
 
 GENERATION_LIST = "submissions.json"  # in a generation: the accepted submissions its store holds
@@ -93,6 +93,9 @@ def report_of(checked: Checked | None, problems: list[Problem] | None = None) ->
 
 # ---------------------------------------------------------------------------------------------- bounds
 
+# How long a submission's mapping may take in a request thread (its look-ups in the store): with the bounds on
+# values, a few seconds; this is the bound on what the bounds on size miss.
+MAX_MAPPING_SECONDS = 30.0
 DEFAULT_MAX_VALUES = 5_000  # values (scalars) in one rows or model-index payload; `pwc-kg serve --max-submission-values`
 MAX_METRICS_PER_ROW = 200  # metric values one row (or one model-index result) may give
 
@@ -219,13 +222,13 @@ def check_size(shape: str, data: object, max_values: int = DEFAULT_MAX_VALUES) -
 
 
 def check_payload(body: bytes, content_type: str, store: ox.Store, mint: Minter, sid: str,
-                  max_values: int = DEFAULT_MAX_VALUES) -> Checked:
+                  max_values: int = DEFAULT_MAX_VALUES, seconds: float | None = None) -> Checked:
     """Map and validate a payload against a store; PayloadError when it is no submission at all, TooLarge
     when it holds more than the server maps."""
     check_depth(body, content_type)
     shape, data = read_payload(body, content_type)
     check_size(shape, data, max_values)
-    mapped = map_payload(shape, data, store, mint, sid)
+    mapped = map_payload(shape, data, store, mint, sid, seconds)
     return Checked(mapped, mapped.problems + check.validate(mapped, store))
 
 
@@ -321,7 +324,10 @@ class SubmissionService:
             _, store = self.current_store()
             mint = Minter(store_base(store))
             try:
-                checked = check_payload(body, content_type, store, mint, sid, self.max_values)
+                checked = check_payload(body, content_type, store, mint, sid, self.max_values, MAX_MAPPING_SECONDS)
+            except MappingTooLong as e:
+                return 413, {"status": "too large", "error": str(e), "conforms": False, "violations": [
+                    {"pointer": "", "field": "body", "message": str(e), "kind": "limit"}]}
             except PayloadError as e:
                 return 422, {"status": "invalid", **report_of(None, [e.problem])}
             except TooLarge as e:
