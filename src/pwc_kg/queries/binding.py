@@ -9,6 +9,11 @@ same bound query runs on the embedded store and on any SPARQL 1.1 server.
 'SELECT ?x WHERE { VALUES (?o) { ("a \\\\"quoted\\\\" > value\\\\n") } ?x ?p ?o }'
 >>> bind_values("SELECT ?x WHERE { ?x ?p ?o }", {"p": ox.NamedNode("http://e/p"), "o": ox.Literal("v")}, joint=False)
 'SELECT ?x WHERE { VALUES ?p { <http://e/p> } VALUES ?o { "v" } ?x ?p ?o }'
+
+A comment ends at a carriage return as at a line feed (the store reads it so; the '{' in it is no group):
+
+>>> bind_values("SELECT ?x WHERE # a { comment\\r{ ?x ?p ?o }", {"o": ox.Literal("v")})
+'SELECT ?x WHERE # a { comment\\r{ VALUES (?o) { ("v") } ?x ?p ?o }'
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ def _where_brace(query: str) -> int:
     while i < n:
         c = query[i]
         if c == "#":
-            while i < n and query[i] != "\n":
+            while i < n and query[i] not in "\r\n":  # a comment ends at either, as in the SPARQL grammar
                 i += 1
             continue
         if c in "\"'":

@@ -104,7 +104,7 @@ def _closing(query: str, at: int) -> int | None:
     while i < n:
         c = query[i]
         if c == "#":
-            while i < n and query[i] != "\n":
+            while i < n and query[i] not in "\r\n":  # a comment ends at either, as in the SPARQL grammar
                 i += 1
             continue
         if c in "\"'":
