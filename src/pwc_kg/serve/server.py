@@ -182,7 +182,14 @@ class BackgroundServer:
                     channel.close()
             self.server.trigger.close()
 
-        self.server.trigger.pull_trigger(close_all)
+        try:
+            self.server.trigger.pull_trigger(close_all)
+        except OSError:  # the trigger is closed already (the loop ended on its own): close what is left here
+            for channel in list(self.server._map.values()):
+                try:
+                    channel.close()
+                except OSError:
+                    pass
         self.thread.join(10)
         self.server.task_dispatcher.shutdown()
         self.app.close()
