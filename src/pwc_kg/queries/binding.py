@@ -25,6 +25,30 @@ import pyoxigraph as ox
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
+_IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+
+
+def skip_token(query: str, i: int) -> int | None:
+    """The index just past the comment, string or IRI that starts at ``i``, or None when none starts there:
+    the text where a scanner of the query's braces and keywords must not look."""
+    c = query[i]
+    if c == "#":
+        n = len(query)
+        while i < n and query[i] not in "\r\n":  # a comment ends at either, as in the SPARQL grammar
+            i += 1
+        return i
+    if c in "\"'":
+        quote = query[i:i + 3] if query[i:i + 3] in ('"""', "'''") else c
+        i += len(quote)
+        n = len(query)
+        while i < n and not query.startswith(quote, i):
+            i += 2 if query[i] == "\\" else 1
+        return i + len(quote)
+    if c == "<" and (m := _IRI.match(query, i)):
+        return m.end()
+    return None
+
+
 def _where_brace(query: str) -> int:
     """Index of the '{' that opens the query's WHERE group, skipping comments, strings and IRIs."""
     i, n = 0, len(query)
@@ -33,19 +57,9 @@ def _where_brace(query: str) -> int:
     word = ""
     while i < n:
         c = query[i]
-        if c == "#":
-            while i < n and query[i] not in "\r\n":  # a comment ends at either, as in the SPARQL grammar
-                i += 1
-            continue
-        if c in "\"'":
-            quote = query[i : i + 3] if query[i : i + 3] in ('"""', "'''") else c
-            i += len(quote)
-            while i < n and not query.startswith(quote, i):
-                i += 2 if query[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if c == "<" and re.match(r"<[^\s<>\"{}|^`\\]*>", query[i:]):
-            i = query.index(">", i) + 1
+        past = skip_token(query, i)
+        if past is not None:
+            i = past
             continue
         if c.isalpha():
             word += c

@@ -37,7 +37,7 @@ import urllib.error
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
-from ..queries.binding import _where_brace, bind_values
+from ..queries.binding import _where_brace, bind_values, skip_token
 from ..vocab import PROV, PWC
 from .terms import solutions
 from .transport import Credentials, RemoteError, http_error
@@ -95,7 +95,6 @@ def query_form(query: str) -> str:
 
 _OUTER_LIMIT = re.compile(r"\bLIMIT\s+(\d+)", re.IGNORECASE)
 _VALUES = re.compile(r"\s*VALUES\s+(\?\w+|\((?:\s*\?\w+)+\s*\))\s*\{", re.IGNORECASE)
-_IRI = re.compile(r"<[^\s<>\"{}|^`\\]*>")
 
 
 def _closing(query: str, at: int) -> int | None:
@@ -103,19 +102,9 @@ def _closing(query: str, at: int) -> int | None:
     depth, i, n = 0, at, len(query)
     while i < n:
         c = query[i]
-        if c == "#":
-            while i < n and query[i] not in "\r\n":  # a comment ends at either, as in the SPARQL grammar
-                i += 1
-            continue
-        if c in "\"'":
-            quote = query[i:i + 3] if query[i:i + 3] in ('"""', "'''") else c
-            i += len(quote)
-            while i < n and not query.startswith(quote, i):
-                i += 2 if query[i] == "\\" else 1
-            i += len(quote)
-            continue
-        if c == "<" and (m := _IRI.match(query, i)):
-            i = m.end()
+        past = skip_token(query, i)
+        if past is not None:
+            i = past
             continue
         if c == "{":
             depth += 1
