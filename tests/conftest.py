@@ -48,3 +48,15 @@ def quirks_store(tmp_path_factory) -> Path:
 def rejects_of(store: Path) -> list[dict]:
     path = Path(store) / "current" / "rejects.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """A headless chromium (tests/browsing.py); the module using it marks itself ``needs_browser``."""
+    from browsing import open_browser
+
+    driver = open_browser(tmp_path_factory.mktemp("chromium-profile"))
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -5,7 +5,6 @@ screenshot of the benchmark page (``docs/img/benchmark-page.png``).
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ import pwc_kg
 from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.server import BackgroundServer
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver") or ("/usr/bin/chromedriver" if Path("/usr/bin/chromedriver").is_file() else None)
+from browsing import CHROMEDRIVER, CHROMIUM
+
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "img" / "benchmark-page.png"
 
 pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
@@ -28,25 +27,6 @@ def server(sota_store):
     with BackgroundServer(ServeConfig(store=str(sota_store), port=0, workers=2)) as srv:
         assert srv.app.pages is not None and srv.app.pages.search_index(wait=60) is not None
         yield srv
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-                "--window-size=1280,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _squad2(sota_store) -> tuple[str, list[dict]]:

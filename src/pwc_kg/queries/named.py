@@ -108,7 +108,7 @@ def load_query(spec: str, stdin_text: str | None = None) -> NamedQuery:
     if spec.endswith(".rq") and path.is_file():
         return parse_query(path.stem, path.read_text(encoding="utf-8"), path)
     named = queries_dir() / f"{spec}.rq"
-    if re.fullmatch(r"[\w\-]+", spec) and named.is_file():
+    if re.fullmatch(r"(internal/)?[\w\-]+", spec) and named.is_file():  # internal/: the code's own, unlisted
         return parse_query(spec, named.read_text(encoding="utf-8"), named)
     known = ", ".join(q.name for q in list_queries())
     raise FileNotFoundError(f"no query {spec!r}: give a name ({known}), a path to a .rq file, or -")

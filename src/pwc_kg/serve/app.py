@@ -125,10 +125,10 @@ class Application:
             if path in self.pages.static:
                 body, ctype = self.pages.static[path]
                 return Response(200, body, ctype, [("Cache-Control", "public, max-age=3600")])
-            page = self.pages.render(path, {k: list(v) for k, v in req.query.items()})
+            page = self.pages.respond(path, {k: list(v) for k, v in req.query.items()})
             if page is not None:
-                status, html = page
-                return Response(status, html.encode("utf-8"), "text/html; charset=utf-8")
+                status, body, ctype, headers = page
+                return Response(status, body, ctype, list(headers))
         elif path == "/":
             return self.fallback_home()
         raise HTTPError(404, f"nothing at {path}")

@@ -11,11 +11,24 @@ import pyoxigraph as ox
 
 @dataclass
 class Page:
-    """A page to render: its status, its template and what the template shows."""
+    """A page to render: its status, its template and what the template shows.
+
+    A download (a table as CSV or JSON) has no template: its ``body`` is sent as it is, with its
+    ``content_type`` and ``headers``.
+    """
 
     status: int
-    template: str
+    template: str | None
     context: dict = field(default_factory=dict)
+    body: bytes | None = None
+    content_type: str = "text/html; charset=utf-8"
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+
+def download(body: bytes, content_type: str, filename: str | None = None) -> Page:
+    """A file to send as it is (``filename``: offered for saving under that name)."""
+    headers = [("Content-Disposition", f'attachment; filename="{filename}"')] if filename else []
+    return Page(200, None, body=body, content_type=content_type, headers=headers)
 
 
 def not_found(what: str) -> Page:

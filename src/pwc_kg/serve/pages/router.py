@@ -13,12 +13,12 @@ from pathlib import Path
 
 import jinja2
 
-from ... import resources
+from ... import catalogue, resources
 from ...__about__ import __version__
 from ...vocab import PWC, PWC_NS, RDFS
 from ..search import BackgroundIndex, SearchIndex
 from ..site import ENTITY_KINDS
-from . import benchmark, entities, home, models, query
+from . import about, benchmark, browse, entities, home, listing, models, query
 from .links import Links
 from .page import Page, local_name, not_found
 from .reads import Reads
@@ -32,6 +32,9 @@ VIEWS = {"paper": "Paper", "task": "Task", "dataset": "Dataset", "method": "Meth
 GENERIC = ENTITY_KINDS - set(VIEWS)
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
                 ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8"}
+# The page modules that answer fixed paths: each has ROUTES, path -> view(pages, params); a path ending
+# in '/' answers every path under it (the view gets the rest as params['_rest']).
+ROUTED = (browse, listing, about)
 SEARCH_WAIT = 10.0  # seconds a search waits for an index still being built before it answers 503
 
 
@@ -88,15 +91,44 @@ class Pages:
 
     def render(self, path: str, params: dict[str, list[str]]) -> tuple[int, str] | None:
         """(status, HTML) for a page path ('/', '/search', '/query', '/paper/<slug>', ...), None when no page is there."""
+        out = self.respond(path, params)
+        if out is None:
+            return None
+        status, body, _, _ = out
+        return status, body.decode("utf-8")
+
+    def respond(self, path: str, params: dict[str, list[str]]) -> tuple[int, bytes, str, list] | None:
+        """(status, body, content type, headers) for a page path or a download, None when nothing is there."""
         started = time.perf_counter()
         page = self.route(path, params or {})
         if page is None:
             return None
+        if page.template is None:
+            return page.status, page.body or b"", page.content_type, page.headers
         html = self.env.get_template(page.template).render({
             **page.context, "status": page.status, "path": path, "links": self.links(),
             "generation": self._generation_path().name, "submissions_on": self.submissions_on()})
         log.debug("page %s: %d in %.1f ms", path, page.status, 1000 * (time.perf_counter() - started))
-        return page.status, html
+        return page.status, html.encode("utf-8"), page.content_type, page.headers
+
+    def routed(self, path: str, params: dict[str, list[str]]) -> Page | None:
+        """The page of a fixed path (``ROUTED``), or None."""
+        for module in ROUTED:
+            view = module.ROUTES.get(path)
+            if view is not None:
+                return view(self, params)
+        for module in ROUTED:
+            for prefix, view in module.ROUTES.items():
+                if prefix.endswith("/") and path.startswith(prefix) and len(path) > len(prefix):
+                    return view(self, {**params, "_rest": [path[len(prefix):]]})
+        return None
+
+    def catalogue(self, wait: float = 0.0):
+        """The generation's catalogue (``pwc_kg.catalogue``), or None while it is being built (after waiting ``wait`` s)."""
+        gen = self._generation_path()
+        background = self.site.per_generation("pages.catalogue", lambda: catalogue.InBackground(
+            gen, catalogue.open_catalogue, catalogue.present, "catalogue"))
+        return background.get(wait)
 
     def submissions_on(self) -> bool:
         """Whether the submissions API is on (a token exists): the benchmark and paper pages then show the form."""
@@ -112,6 +144,9 @@ class Pages:
             return home.search_page(self.search_index(SEARCH_WAIT), params)
         if path == "/query":
             return query.query_page(self.reads, params, self.links(), PWC_NS)
+        page = self.routed(path, params)
+        if page is not None:
+            return page
         first, _, rest = path.lstrip("/").partition("/")
         if first not in VIEWS and first not in GENERIC:
             return None
@@ -128,9 +163,12 @@ class Pages:
         if kind is None or PWC[kind] not in entity.types():
             return entities.generic_page(self.reads, entity, self.prop_labels())
         if kind == "Paper":
-            return entities.paper_page(self.reads, entity)
+            page = entities.paper_page(self.reads, entity)
+            if page.status == 200:
+                page.context["related"] = listing.related_papers(self, entity.iri)
+            return page
         if kind == "Task":
-            return entities.task_page(self.reads, entity)
+            return browse.task_page(self, entity)
         if kind == "Dataset":
             return entities.dataset_page(self.reads, entity)
         if kind == "Method":

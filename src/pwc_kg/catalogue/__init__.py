@@ -1,0 +1,230 @@
+"""The catalogue of a store generation: what the site lists, pages, sorts and counts, computed once.
+
+Browsing the whole archive means listing 576k papers newest first, 15k datasets by modality, the
+state of the art of every benchmark, a task tree with counts: questions whose SPARQL answer takes
+seconds on a full-scale store. They are asked once, when a generation is made (``pwc-kg build``,
+or a submission accepted), through the internal queries of ``queries/internal/``, and their
+answers are kept as SQLite tables in ``catalogue.sqlite`` in the generation's folder. The pages
+read the tables (a page of a list is an indexed ``LIMIT/OFFSET``); the tests check each table
+against the named query it stands for.
+
+The catalogue is a small driver over table modules: every module of this package that defines
+``TABLES`` (a list of :class:`Table`) is found and filled, in module-name order. A table module
+imports only this package's base and the queries.
+
+    >>> from pwc_kg.catalogue import Table, table_modules
+    >>> "sota" in table_modules()
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import pkgutil
+import sqlite3
+import tempfile
+import threading
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..queries.binding import bind_values
+from ..queries.named import load_query
+
+log = logging.getLogger(__name__)
+
+FILE_NAME = "catalogue.sqlite"
+SCHEMA_VERSION = "1"
+
+
+class Table:
+    """One table of the catalogue: its SQL (``CREATE TABLE`` and ``CREATE INDEX`` statements) and how
+    it is filled from a generation's store. ``fill`` writes its rows with ``db.executemany``."""
+
+    name: str = ""
+    schema: str = ""
+
+    def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:
+        raise NotImplementedError
+
+
+def table_modules() -> list[str]:
+    """The names of the modules of this package that define tables."""
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def tables() -> list[Table]:
+    out: list[Table] = []
+    for name in table_modules():
+        module = importlib.import_module(f"{__name__}.{name}")
+        out.extend(getattr(module, "TABLES", ()))
+    return out
+
+
+def internal_rows(store: ox.Store, name: str, bindings: dict | None = None) -> Iterator[dict]:
+    """The rows of ``queries/internal/NAME.rq`` on ``store``: dicts of variable → lexical form (unbound absent).
+
+    ``bindings`` (variable → pyoxigraph term or list of terms) are joined as a ``VALUES`` block.
+    """
+    text = load_query(f"internal/{name}").text
+    if bindings:
+        text = bind_values(text, bindings)
+    results = store.query(text)
+    names = [v.value for v in results.variables]
+    for solution in results:
+        yield {n: solution[n].value for n in names if solution[n] is not None}
+
+
+# -- building ----------------------------------------------------------------------------------------
+
+def build(store: ox.Store, path: Path, only: Iterable[str] | None = None) -> dict[str, float]:
+    """Write the catalogue of ``store`` to ``path`` (atomically: a reader never sees half of it).
+
+    Returns the seconds each table took. ``only``: fill only the tables of these names (tests).
+    """
+    path = Path(path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    seconds: dict[str, float] = {}
+    db = sqlite3.connect(tmp)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        wanted = set(only) if only is not None else None
+        for table in tables():
+            if wanted is not None and table.name not in wanted:
+                continue
+            started = time.perf_counter()
+            db.executescript(table.schema)
+            table.fill(store, db)
+            db.commit()
+            seconds[table.name] = round(time.perf_counter() - started, 3)
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("built", str(time.time())),
+                                                          ("seconds", json.dumps(seconds))])
+        db.commit()
+        db.execute("ANALYZE")
+    except BaseException:
+        db.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    db.close()
+    os.replace(tmp, path)
+    return seconds
+
+
+def usable(path: Path) -> bool:
+    """Whether ``path`` is a complete catalogue of this version."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (SCHEMA_VERSION,)
+    except sqlite3.Error:
+        return False
+
+
+def catalogue_path(generation: Path) -> Path:
+    """Where a generation's catalogue lives: in its folder if writable, else in the temporary directory
+    (a generation built before the catalogue existed, served from a read-only folder)."""
+    generation = Path(generation)
+    if os.access(generation, os.W_OK):
+        return generation / FILE_NAME
+    key = hashlib.sha256(str(generation.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"pwc-kg-catalogue-{key}.sqlite"
+
+
+# -- reading -----------------------------------------------------------------------------------------
+
+class Catalogue:
+    """A catalogue file, read-only; one connection per call, so any thread may ask."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def _connect(self):
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        return closing(db)
+
+    def rows(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        """The rows of a SELECT, as dicts. Values are bound as parameters, never pasted into ``sql``."""
+        with self._connect() as db:
+            return [dict(r) for r in db.execute(sql, params).fetchall()]
+
+    def value(self, sql: str, params: tuple | dict = ()):
+        """The first column of the first row (None when there is none)."""
+        with self._connect() as db:
+            row = db.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def meta(self, key: str):
+        """A value of the ``meta`` table, JSON-decoded when it is JSON."""
+        raw = self.value("SELECT value FROM meta WHERE key = ?", (key,))
+        if raw is None:
+            return None
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw
+
+
+def open_catalogue(store: ox.Store, generation: Path) -> tuple[Catalogue, float | None]:
+    """The catalogue of a generation, built first if it is not there: (catalogue, seconds spent building or None)."""
+    path = catalogue_path(generation)
+    if path.is_file() and usable(path):
+        return Catalogue(path), None
+    started = time.perf_counter()
+    build(store, path)
+    return Catalogue(path), time.perf_counter() - started
+
+
+class InBackground:
+    """Opens (or, for a generation made before it existed, builds) a per-generation file on a thread,
+    so a server answers at once. Reads the generation's store directly, read-only, not through the
+    query workers: it reads the whole store, and must neither hold a worker nor meet the limits made
+    for users."""
+
+    def __init__(self, generation: Path, opener: Callable[[ox.Store, Path], tuple[object, float | None]],
+                 present: Callable[[Path], object | None], name: str):
+        self.generation = Path(generation)
+        self.name = name
+        self.value = None
+        self.seconds: float | None = None  # how long the build took (None when it was there already)
+        self.error: BaseException | None = None
+        self._opener, self._present = opener, present
+        self._done = threading.Event()
+        threading.Thread(target=self._run, name=f"pwc-kg-{name}", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self.value = self._present(self.generation)
+            if self.value is None:
+                log.info("%s of %s: not there (a generation made before it existed); building it",
+                         self.name, self.generation.name)
+                store = ox.Store.read_only(str(self.generation / "db"))
+                try:
+                    self.value, self.seconds = self._opener(store, self.generation)
+                finally:
+                    del store
+        except BaseException as exc:  # kept and reported by the pages: a page must not hang on it
+            self.error = exc
+        finally:
+            self._done.set()
+
+    def get(self, wait: float = 0.0):
+        """The value once it is ready (waiting up to ``wait`` seconds), else None; raises if its build failed."""
+        self._done.wait(wait)
+        if self.error is not None:
+            raise RuntimeError(f"the {self.name} of {self.generation} could not be built: {self.error}") from self.error
+        return self.value
+
+
+def present(generation: Path) -> Catalogue | None:
+    path = catalogue_path(generation)
+    return Catalogue(path) if path.is_file() and usable(path) else None
