@@ -39,6 +39,12 @@ class KnowledgeGraph(Graph):
         self.store = self.dir.open()
         super().__init__(EmbeddedBackend(self.store))
 
+    def catalogue(self):
+        """The generation's catalogue (built when the store was, or now for a store built before it existed)."""
+        from . import catalogue
+
+        return catalogue.present(self.generation) or catalogue.open_catalogue(self.store, self.generation)[0]
+
     def stats(self) -> dict:
         return store_stats(self.store, self.generation)
 

@@ -48,6 +48,7 @@ from typing import IO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
+from . import catalogue
 from .__about__ import __version__
 from .iri import DEFAULT_BASE, Minter, segment
 from .kinds import MAPPERS, READERS
@@ -117,6 +118,7 @@ class BuildReport:
     derived_kept: bool = False  # incremental: no change touched what the derived graph is computed from
     entailed: EntailedStats | None = None  # with entail=True: the graph restated in standard terms
     submissions: dict = field(default_factory=dict)  # the accepted submissions kept (submissions/rebuild.py)
+    catalogue_seconds: dict[str, float] = field(default_factory=dict)  # each part of what a server reads (catalogue/)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -459,6 +461,8 @@ def _build_into(gen: Path, inputs: list[_Input], mint: Minter, validate: bool, p
         report.quads += report.entailed.triples + report.entailed.provenance_triples
     with phase("count_default"):
         report.triples = count_default(store)
+    with phase("catalogue"):  # what the server lists and counts, so that it answers at once after a start
+        report.catalogue_seconds = catalogue.prepare(store, gen)
     report.seconds, report.cpu_seconds = phase.total()
     return report
 

@@ -128,6 +128,8 @@ def parser() -> argparse.ArgumentParser:
     p = question("sota", "the state of the art per benchmark and metric")
     benchmark(p, False, False)
     p.add_argument("--at", metavar="YYYY-MM-DD", help="the state of the art as it stood on that date")
+    p = question("sota-all", "the state of the art of every benchmark and metric, at once")
+    p.add_argument("--no-extra-data", action="store_true", help="leave out the results marked as using extra training data")
     p = question("leaderboard", "the ranked results of one benchmark and metric")
     benchmark(p, True, True)
     p = question("history", "SOTA over time: the record-setting results in date order")
@@ -364,6 +366,15 @@ def _backend(args):
     return EmbeddedBackend(StoreDir(args.store).open())
 
 
+def _catalogue(args):
+    """The store's catalogue (pwc_kg.catalogue), or None with --endpoint."""
+    if getattr(args, "endpoint", None):
+        return None
+    import pwc_kg
+
+    return pwc_kg.open_store(args.store).catalogue()
+
+
 def cmd_push(args) -> int:
     from .remote import push_store
 
@@ -402,6 +413,11 @@ def cmd_question(args) -> int:
         else:
             rows = q.history(b, args.task, args.dataset, args.metric, extra=extra, higher_is_better=args.higher)
             columns = ["date", "model", "value", "paper_title", "previous_value", "improvement", "result"]
+    elif cmd == "sota-all":
+        extra = not args.no_extra_data
+        rows = q.sota_all(b, extra=extra, catalogue=_catalogue(args))
+        columns = ["benchmark_name", "metric", "model", "value", "date", "paper_title", "higher_is_better", "cost",
+                   "direction_source"]
     elif cmd == "model-sota":
         rows = q.model_sota(b, args.model)
         columns = ["task", "dataset", "metric", "value", "status", "date", "extra_training_data", "result"]
@@ -460,7 +476,7 @@ def _say_unknown_extra_kept(cmd: str, rows: list[dict]) -> None:
               "say whether extra training data was used; only results marked as using it are left out)", file=sys.stderr)
 
 
-QUESTIONS = ("sota", "leaderboard", "history", "model-sota", "lineage", "compare", "tasks", "methods", "provenance")
+QUESTIONS = ("sota", "sota-all", "leaderboard", "history", "model-sota", "lineage", "compare", "tasks", "methods", "provenance")
 def cmd_export(args) -> int:
     from .export import export
 

@@ -51,6 +51,14 @@ class Graph:
     def sota(self, task: str, dataset: str | None = None, metric: str | None = None, **options) -> list[dict]:
         return questions.sota(self.backend, task, dataset, metric, **options)
 
+    def sota_all(self, *, extra: bool = True) -> list[dict]:
+        """The state of the art of every benchmark and metric (see :func:`pwc_kg.questions.sota_all`)."""
+        return questions.sota_all(self.backend, extra=extra, catalogue=self.catalogue())
+
+    def catalogue(self):
+        """The tables computed once per store generation (``pwc_kg.catalogue``), or None (a remote endpoint)."""
+        return None
+
     def leaderboard(self, task: str, dataset: str, metric: str, **options) -> list[dict]:
         return questions.leaderboard(self.backend, task, dataset, metric, **options)
 

@@ -149,6 +149,40 @@ def _bench_query(benchmark: str, prop: str) -> str:
     return bind_values(f"SELECT ?x WHERE {{ ?b <{PWC[prop]}> ?x }} LIMIT 1", {"b": ox.NamedNode(benchmark)}, joint=False)
 
 
+# The columns of sota_all, each from the column of the catalogue's sota table (and sota-rows.rq) it renames.
+SOTA_ALL = {"benchmark": "benchmark", "benchmark_name": "benchmark_name", "dataset": "dataset_name",
+            "metric": "metric_name", "model": "model_name", "value": "value", "date": "date",
+            "paper_title": "paper_title", "higher_is_better": "higher_is_better", "cost": "cost",
+            "direction_source": "direction_source", "results": "result_count", "result": "result", "paper": "paper"}
+
+
+def sota_all(backend, *, extra: bool = True, catalogue=None) -> list[dict]:
+    """The state of the art of every benchmark and metric of known direction, one row per best result
+    (several when tied), ordered by benchmark name, metric and model. ``cost`` is true for a cost metric
+    (its best value is ranked, but is no state of the art: pwc-kg sota leaves it out).
+
+    With the store's ``catalogue`` (``pwc_kg.catalogue``: the table computed when the generation was
+    made) it is one indexed read; without (a remote endpoint), ``queries/internal/sota-rows.rq``.
+    """
+    if catalogue is not None:
+        select = ", ".join(f"{column} AS {name}" for name, column in SOTA_ALL.items())
+        rows = catalogue.rows(f"SELECT {select} FROM sota WHERE extra = ?", (int(extra),))
+        for r in rows:
+            r["higher_is_better"], r["cost"] = bool(r["higher_is_better"]), bool(r["cost"])
+    else:
+        found = _run(backend, "internal/sota-rows")
+        rows, seen = [], set()
+        for r in found:
+            if (r["extra"] is True) != extra or (r["board"], r["result"]) in seen:
+                continue
+            seen.add((r["board"], r["result"]))  # the first of a result's model names or papers, as the table keeps
+            rows.append({name: r.get(column) for name, column in SOTA_ALL.items()})
+        for r in rows:
+            r["value"], r["cost"] = float(r["value"]), bool(r["cost"])
+            r["results"] = int(r["results"]) if r["results"] is not None else None
+    return sorted(rows, key=lambda r: (r["benchmark_name"] or "", r["metric"] or "", r["model"] or "", r["result"]))
+
+
 def leaderboard(backend, task: str, dataset: str, metric: str, *, extra: bool = True,
                 higher_is_better: bool | None = None) -> list[dict]:
     rows = _run(backend, "leaderboard", task=task, dataset=dataset, metric=metric, extra=_flag(extra))

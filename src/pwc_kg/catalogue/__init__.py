@@ -225,6 +225,18 @@ class InBackground:
         return self.value
 
 
+def prepare(store: ox.Store, generation: Path) -> dict[str, float]:
+    """Everything a server reads per generation, computed into the generation's folder before it is
+    published: the catalogue and the search index. Returns the seconds each part took."""
+    from ..serve.search import build_index, index_path  # TODO(issue 16): the index belongs here, not in serve
+
+    seconds = build(store, catalogue_path(generation))
+    started = time.perf_counter()
+    build_index(store, index_path(generation))
+    seconds["search_index"] = round(time.perf_counter() - started, 3)
+    return seconds
+
+
 def present(generation: Path) -> Catalogue | None:
     path = catalogue_path(generation)
     return Catalogue(path) if path.is_file() and usable(path) else None

@@ -3,6 +3,9 @@
 A leaderboard is a benchmark and a metric, counting results that used extra training data or not
 (``extra``). Its rows are ``queries/internal/sota-rows.rq``; ``sota-all.rq`` gives the same
 leaderboards and results (tested equal).
+
+All SotA (``/sota/all``) pages, sorts and filters this table: one index per column it sorts by, after
+``extra`` (every query of it names the row set), so a page is an indexed ``LIMIT/OFFSET``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import pyoxigraph as ox
 
 from . import Table, internal_rows
 
-COLUMNS = ("board", "extra", "benchmark", "benchmark_name", "task", "dataset", "dataset_name", "metric",
+COLUMNS = ("board", "extra", "benchmark", "benchmark_name", "task", "task_name", "dataset", "dataset_name", "metric",
            "metric_name", "higher_is_better", "cost", "direction_source", "value", "result_count", "result",
            "model_name", "model", "paper", "paper_title", "date")
 _FLAGS = ("extra", "higher_is_better", "cost")
@@ -25,7 +28,7 @@ class SotaTable(Table):
     name = "sota"
     schema = """
     CREATE TABLE sota (board TEXT NOT NULL, extra INTEGER NOT NULL, benchmark TEXT NOT NULL, benchmark_name TEXT,
-                       task TEXT NOT NULL, dataset TEXT NOT NULL, dataset_name TEXT, metric TEXT NOT NULL,
+                       task TEXT NOT NULL, task_name TEXT, dataset TEXT NOT NULL, dataset_name TEXT, metric TEXT NOT NULL,
                        metric_name TEXT, higher_is_better INTEGER NOT NULL, cost INTEGER NOT NULL,
                        direction_source TEXT, value REAL NOT NULL, result_count INTEGER, result TEXT NOT NULL,
                        model_name TEXT, model TEXT, paper TEXT, paper_title TEXT, date TEXT,
@@ -33,6 +36,14 @@ class SotaTable(Table):
     CREATE INDEX sota_task ON sota (task, extra);
     CREATE INDEX sota_benchmark ON sota (benchmark, extra);
     CREATE INDEX sota_dataset ON sota (dataset, extra);
+    CREATE INDEX sota_by_task ON sota (extra, task_name COLLATE NOCASE, dataset_name COLLATE NOCASE,
+                                       metric_name COLLATE NOCASE);
+    CREATE INDEX sota_by_dataset ON sota (extra, dataset_name COLLATE NOCASE);
+    CREATE INDEX sota_by_metric ON sota (extra, metric_name COLLATE NOCASE);
+    CREATE INDEX sota_by_model ON sota (extra, model_name COLLATE NOCASE);
+    CREATE INDEX sota_by_value ON sota (extra, value);
+    CREATE INDEX sota_by_date ON sota (extra, date);
+    CREATE INDEX sota_by_paper ON sota (extra, paper_title COLLATE NOCASE);
     """
 
     def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:

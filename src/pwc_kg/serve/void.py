@@ -5,9 +5,10 @@ dump) with this server's endpoint and dumps: counts per class, property and grap
 licence, the build, ``void:sparqlEndpoint``, and one ``dcat:Distribution`` per file of
 ``--dumps DIR`` (served at ``/dumps/NAME``, with size and sha256).
 
-Its counts scan the whole store, so it is computed once per store generation, in a process of
-its own (not a query worker: queries go on meanwhile), started when the server starts and when
-a new generation is published. Until it is ready a request waits a little, then gets 503 with
+Its counts scan the whole store: they are counted when a generation is made (the catalogue's
+``void_counts``), and the description is written around them in a process of its own (not a
+query worker: queries go on meanwhile), started when the server starts and when a new generation
+is published; a generation made before the catalogue existed is counted there. Until it is ready a request waits a little, then gets 503 with
 ``Retry-After``. ``/dataset`` (the dataset's own IRI when the base IRI is the server's) serves
 the same description.
 """
@@ -73,9 +74,13 @@ def _describe(conn, generation: str, base_iri: str, dataset_iri: str, endpoint: 
             fmt = FORMATS[d.format]
             files.append(Dump(d.url, fmt, size, digest.hexdigest(), gzip=d.gzip,
                               context=CONTEXT_IRI if d.format == "jsonld" else None))
+        from ..catalogue import present
+        from ..catalogue.counts import void_counts
+
+        kept = present(Path(generation))  # counted when the generation was made; else counted here
         store = ox.Store.read_only(str(Path(generation) / "db"))
         graph = describe(store, base_iri=base_iri, dataset_iri=dataset_iri, endpoint=endpoint, dumps=files,
-                         generation=generation)
+                         generation=generation, counts=void_counts(kept) if kept is not None else None)
         conn.send(("ok", graph.serialize(format="nt", encoding="utf-8")))
     except Exception as e:  # noqa: BLE001 - reported to the server, which answers 500 with it
         conn.send(("error", f"{type(e).__name__}: {e}"))

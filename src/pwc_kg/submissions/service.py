@@ -40,6 +40,7 @@ from ..iri import DEFAULT_BASE, Minter, slug
 from ..ntriples import iri, lit, typed
 from ..queries.resolve import base_iri
 from ..queries.run import EmbeddedBackend
+from .. import catalogue
 from ..serve.search import FILE_NAME as SEARCH_INDEX
 from ..store import StoreDir
 from ..store.state import DERIVED_FILE, link_or_copy
@@ -418,8 +419,8 @@ class SubmissionService:
             before, recorded = dict(meta), False
             try:
                 for f in current.iterdir():  # the build's state, reports and rejects go along (hard links)
-                    if f.name.startswith(SEARCH_INDEX):
-                        continue  # not the search index: the server indexes the new generation
+                    if f.name.startswith((SEARCH_INDEX, catalogue.FILE_NAME)):
+                        continue  # computed again below, for the new generation
                     if f.is_file() and f.name not in (DERIVED_FILE, GENERATION_LIST, "build.json"):
                         link_or_copy(f, gen / f.name)
                     elif f.is_dir() and f.name == "state":
@@ -445,6 +446,7 @@ class SubmissionService:
                 change = partial.update(keeping, mint, graphs, benchmarks, metrics, pairs)
                 _recount_derived(keeping, mint, change.added - change.removed)
                 store.flush()
+                meta["catalogue_seconds"] = catalogue.prepare(store, gen)  # the server lists and counts the new data
                 # No derived.nt in this generation: writing it means dumping the whole derived graph (millions
                 # of triples at full scale) on every accept. The next build dumps it from the store, once.
                 _record_generation(current, gen, sid, change.stats_delta)
