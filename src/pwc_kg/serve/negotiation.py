@@ -137,3 +137,17 @@ def prefers_html(accept: str | None) -> bool:
     (True, False)
     """
     return negotiate(accept, GRAPHS + (HTML,)) is HTML
+
+
+def prefers_html_results(accept: str | None) -> bool:
+    """Whether a client would rather have HTML than any SPARQL results or RDF format: a browser's
+    navigation, not an API client (``*/*`` or a SPARQL media type, ties going to the SPARQL formats).
+
+    >>> prefers_html_results("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+    True
+    >>> prefers_html_results("*/*"), prefers_html_results("application/sparql-results+json,*/*;q=0.9")
+    (False, False)
+    >>> prefers_html_results("text/html, */*"), prefers_html_results(None)
+    (False, False)
+    """
+    return negotiate(accept, RESULTS + GRAPHS + (HTML,)) is HTML

@@ -20,17 +20,22 @@
   not allowed; 405 other methods; 406 no acceptable format; 413 body or query too large (414
   for a GET); 415 unknown body type or a charset other than UTF-8; 422 too many results; 503 too
   busy; 504 past the time limit.
-- ``GET`` with no query: the service description (``sd:``), or for a browser the query page.
+- ``GET`` with no query: the service description (``sd:``), or for a browser YASGUI (pages/query.py).
+- A browser's query (its Accept prefers HTML to every SPARQL format, and no ``format=``): the results
+  as an HTML table, paged (``page``, ``per_page``), with links to the same results as JSON, CSV, XML
+  (an API client sending ``*/*`` or a SPARQL media type gets the SPARQL formats, as ever).
 """
 
 from __future__ import annotations
+
+import json
 
 import pyoxigraph as ox
 
 from ..vocab import PREFIXES, RDF, RDFS, ClosedNamespace
 from .executor import Dataset, QueryError
 from .http import HTTPError, Request, Response
-from .negotiation import FORMAT_PARAMS, GRAPHS, RESULTS, Format, by_name, negotiate, prefers_html
+from .negotiation import FORMAT_PARAMS, GRAPHS, RESULTS, Format, by_name, negotiate, prefers_html, prefers_html_results
 from .query_text import analyze
 
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({
@@ -68,6 +73,8 @@ class SparqlEndpoint:
             raise HTTPError(status, f"the query has {len(query):,} characters; this server takes at most "
                                     f"{self.config.max_query_length:,}")
         dataset = _dataset(params)
+        if self._wants_table(req, params):
+            return self._table(params, query, dataset)
         shape = analyze(query)
         results_fmt, graph_fmt, negotiated = self._formats(req, params, shape.form)
         try:
@@ -137,13 +144,50 @@ class SparqlEndpoint:
                                  + f"; the request accepts none of them (Accept: {req.accept})")
         return results, graph, negotiated
 
+    # --- a browser: the results as a table ----------------------------------------------------
+    def _wants_table(self, req: Request, params: dict) -> bool:
+        """A browser's navigation (its Accept prefers HTML to every SPARQL format) naming no format=."""
+        named = any(params.get(p) and params[p][0].strip() for p in FORMAT_PARAMS)
+        return self.pages is not None and not named and prefers_html_results(req.accept)
+
+    def _table(self, params: dict, query: str, dataset: Dataset | None) -> Response:
+        """The results as an HTML page (pages/query.py ``results_page``), from the same JSON or N-Triples
+        the endpoint would send, with links to download them in the SPARQL formats."""
+        from .pages.query import ResultTable, json_cell, term_binding
+
+        try:
+            answer = self.site.executor.serialize(query, results_format="application/sparql-results+json",
+                                                  graph_format="application/n-triples", dataset=dataset)
+        except QueryError as e:
+            raise HTTPError(e.status, str(e) if e.status != 400 else f"malformed query: {e}") from None
+        links = self.pages.links()
+        columns, rows, boolean = [], [], None
+        if answer.kind == "graph":
+            columns = ["subject", "predicate", "object"]
+            rows = [[json_cell(term_binding(t), links) for t in (q.subject, q.predicate, q.object)]
+                    for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
+            formats = [(f.name, f.names[0]) for f in GRAPHS]
+        else:
+            data = json.loads(answer.body)
+            if answer.kind == "ask":
+                boolean = bool(data.get("boolean"))
+            else:
+                columns = list(data["head"]["vars"])
+                rows = [[json_cell(b.get(c), links) for c in columns] for b in data["results"]["bindings"]]
+            formats = [(f.name, f.names[0]) for f in RESULTS]
+        table = ResultTable(query, answer.kind, columns, rows, boolean, answer.generation,
+                            {k: list(v) for k, v in params.items()}, formats)
+        status, body, ctype, headers = self.pages.respond("/sparql", {**table.params, "_table": [table]})
+        return Response(status, body, ctype, list(headers) + [("Vary", "Accept"),
+                                                              ("PWC-KG-Generation", answer.generation)])
+
     # --- the service description ----------------------------------------------------------
     def _description(self, req: Request) -> Response:
         if self.pages is not None and prefers_html(req.accept):
-            page = self.pages.render("/query", {k: list(v) for k, v in req.query.items()})
+            page = self.pages.respond("/sparql", {k: list(v) for k, v in req.query.items()})
             if page is not None:
-                status, html = page
-                return Response(status, html.encode("utf-8"), "text/html; charset=utf-8", [("Vary", "Accept")])
+                status, body, ctype, headers = page
+                return Response(status, body, ctype, list(headers) + [("Vary", "Accept")])
         fmt = by_name(req.param("format") or "", GRAPHS) or negotiate(req.accept, GRAPHS)
         if fmt is None:
             raise HTTPError(406, "the service description comes as " + ", ".join(f.media_type for f in GRAPHS))
