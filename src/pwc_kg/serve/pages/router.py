@@ -31,7 +31,8 @@ VIEWS = {"paper": "Paper", "task": "Task", "dataset": "Dataset", "method": "Meth
 # The other kinds of IRI that pwc-kg mints (and the server dereferences): shown as their triples, both ways.
 GENERIC = ENTITY_KINDS - set(VIEWS)
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
-                ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8"}
+                ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".map": "application/json; charset=utf-8", ".md": "text/plain; charset=utf-8"}
 # The page modules that answer fixed paths: each has ROUTES, path -> view(pages, params); a path ending
 # in '/' answers every path under it (the view gets the rest as params['_rest']).
 ROUTED = (browse, listing, about)
@@ -39,9 +40,11 @@ SEARCH_WAIT = 10.0  # seconds a search waits for an index still being built befo
 
 
 def load_static() -> dict[str, tuple[bytes, str]]:
+    """Every file under serve/static (subfolders too: static/yasgui/, the vendored YASGUI), by its URL path."""
     folder = resources.folder("serve/static")
-    return {f"/static/{p.name}": (p.read_bytes(), STATIC_TYPES.get(p.suffix, "application/octet-stream"))
-            for p in sorted(folder.iterdir()) if p.is_file()}
+    return {f"/static/{p.relative_to(folder).as_posix()}":
+            (p.read_bytes(), STATIC_TYPES.get(p.suffix, "application/octet-stream"))
+            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
 
 
 class Pages:
