@@ -1,9 +1,387 @@
-"""(being written) The lists: /datasets, /methods, /papers, and a paper's related papers."""
+"""The lists: /datasets, /methods, /papers, and a paper's related papers.
+
+Every list reads the generation's catalogue (``pwc_kg.catalogue``: the tables of
+``catalogue/datasets.py``, ``methods.py`` and ``papers.py``) with indexed SQL, its values bound as
+parameters; no SPARQL runs for them. While the catalogue of a new generation is being built the
+lists answer 503, as search does.
+
+Parameters (bad ones answer 400 on the list's own page, a filter naming nothing 404, a page past the
+last 404):
+
+- ``page`` (from 1), ``per_page`` (1 to ``MAX_PER_PAGE``; ``PER_PAGE`` by default);
+- /datasets: ``modality``, ``language``, ``task``; ``sort`` = ``name`` (default) or ``papers``;
+- /methods: ``area``, ``collection``; ``sort`` = ``name`` (default) or ``papers``;
+- /papers: ``task``, ``method``, ``dataset`` (newest first).
+
+A task, method, dataset, area or collection is named by its key (its IRI's path after its kind:
+``task=question-answering``) or, as a person types it into the form, by its name.
+
+Related papers (``related_papers``): the papers that share the most with this one, from the link
+tables: each task, dataset and method the two share counts ``log(N / n)`` (N papers in all, n of them
+with that task, dataset or method: what few papers share says more), ties by date, newest first. A
+task, dataset or method of more than ``RELATED_SCAN`` papers counts for its ``RELATED_SCAN`` most
+recent ones only (its weight is small, and reading all 50,000 papers of a popular task would take a
+page's whole time).
+"""
 
 from __future__ import annotations
 
-ROUTES: dict = {}
+import math
+from urllib.parse import urlencode
+
+from .page import Page
+
+PER_PAGE = 50
+MAX_PER_PAGE = 500
+MAX_VALUE = 500  # characters of a filter value; longer is a 400
+RELATED = 10
+RELATED_SCAN = 2000
+TOP_TASKS = 30  # the tasks /datasets offers as filters (the most used; the rest are reached from a row's chips)
+SORTS = ("name", "papers")
+
+
+class BadParam(Exception):
+    """A parameter the list cannot use: (status, message)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def _one(params: dict, name: str) -> str:
+    values = params.get(name) or [""]
+    value = values[0].strip()
+    if len(value) > MAX_VALUE:
+        raise BadParam(400, f"the {name} given is longer than {MAX_VALUE} characters")
+    return value
+
+
+def _positive(params: dict, name: str, default: int, most: int | None = None) -> int:
+    text = _one(params, name)
+    if not text:
+        return default
+    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+        raise BadParam(400, f"{name} must be a whole number from 1{f' to {most}' if most else ''}, not {text!r}")
+    value = int(text)
+    if most is not None and value > most:
+        raise BadParam(400, f"{name} must be at most {most}, not {value}")
+    return value
+
+
+def _paging(params: dict) -> tuple[int, int]:
+    return _positive(params, "page", 1), _positive(params, "per_page", PER_PAGE, MAX_PER_PAGE)
+
+
+def _sort(params: dict) -> str:
+    sort = _one(params, "sort") or "name"
+    if sort not in SORTS:
+        raise BadParam(400, f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    return sort
+
+
+def _query(**params) -> str:
+    """A query string of the parameters that are set (the stable URL of a list's page)."""
+    kept = {k: v for k, v in params.items() if v not in (None, "") and not (k == "page" and v == 1)}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def _pager(path: str, page: int, per_page: int, total: int, **params) -> dict:
+    """The page's place in the list and the links to the others (per_page kept only when not the default)."""
+    last = max(1, math.ceil(total / per_page))
+    keep = dict(params, per_page=per_page if per_page != PER_PAGE else None)
+
+    def href(n: int) -> str:
+        return path + _query(**keep, page=n if n > 1 else None)
+
+    return {"page": page, "per_page": per_page, "total": total, "last": last,
+            "first_row": (page - 1) * per_page + 1 if total else 0, "last_row": min(total, page * per_page),
+            "prev": href(page - 1) if page > 1 else None, "next": href(page + 1) if page < last else None,
+            "first": href(1) if page > 2 else None, "end": href(last) if page < last - 1 else None,
+            "sizes": [(n, path + _query(**dict(params, per_page=n if n != PER_PAGE else None))) for n in (20, 50, 100, 500)]}
+
+
+def _check_page(page: int, per_page: int, total: int, what: str) -> None:
+    if page > 1 and (page - 1) * per_page >= total:
+        raise BadParam(404, f"there is no page {page} of {what}: {total} in all, {per_page} a page")
+
+
+def _placeholders(values) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _catalogue(pages):
+    return pages.catalogue(wait=0.0)
+
+
+def _unready(template: str, title: str) -> Page:
+    return Page(503, template, {"title": title, "ready": False, "error": None})
+
+
+def _failed(template: str, title: str, err: BadParam) -> Page:
+    return Page(err.status, template, {"title": title, "ready": True, "error": str(err)})
+
+
+# --- resolving a filter value ----------------------------------------------------------------
+
+def _resolve(cat, table: str, value: str, what: str) -> tuple[str, str] | None:
+    """(key, name) of a task/dataset/method named by its key or, failing that, by its name; 404 when none."""
+    if not value:
+        return None
+    row = cat.rows(f"SELECT key, name FROM {table} WHERE key = ?", (value,))
+    if not row:
+        row = cat.rows(f"SELECT key, name FROM {table} WHERE name = ? COLLATE NOCASE ORDER BY key LIMIT 1", (value,))
+    if not row:
+        raise BadParam(404, f"there is no {what} {value!r}")
+    return row[0]["key"], row[0]["name"]
+
+
+# --- /datasets ---------------------------------------------------------------------------------
+
+def _dataset_options(cat) -> dict:
+    """The filters /datasets offers: every modality and language, the most used tasks; each with its datasets."""
+    def facet(name: str, limit: int | None = None) -> list[dict]:
+        sql = ("SELECT f.value AS value, COUNT(*) AS n, k.name AS name FROM dataset_facet f "
+               "LEFT JOIN task_keys k ON f.facet = 'task' AND k.key = f.value WHERE f.facet = ? "
+               "GROUP BY f.value ORDER BY n DESC, f.value")
+        rows = cat.rows(sql + (" LIMIT ?" if limit else ""), (name, limit) if limit else (name,))
+        for r in rows:
+            r["name"] = r["name"] or r["value"]
+        return rows
+    return {"modality": facet("modality"), "language": facet("language"), "task": facet("task", TOP_TASKS)}
+
+
+def datasets_view(pages, params: dict) -> Page:
+    title = "Datasets"
+    cat = _catalogue(pages)
+    if cat is None:
+        return _unready("datasets.html", title)
+    try:
+        page, per_page = _paging(params)
+        sort = _sort(params)
+        modality, language = _one(params, "modality"), _one(params, "language")
+        task = _resolve(cat, "task_keys", _one(params, "task"), "task")
+        where, args = [], []
+        for facet, value in (("modality", modality), ("language", language), ("task", task[0] if task else "")):
+            if value:
+                where.append("d.id IN (SELECT dataset FROM dataset_facet WHERE facet = ? AND value = ?)")
+                args += [facet, value]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = cat.value(f"SELECT COUNT(*) FROM datasets d {clause}", args)
+        _check_page(page, per_page, total, "these datasets")
+    except BadParam as err:
+        return _failed("datasets.html", title, err)
+    order = ("d.paper_count DESC, d.papers DESC, d.name COLLATE NOCASE, d.id" if sort == "papers"
+             else "d.name COLLATE NOCASE, d.id")
+    rows = cat.rows(f"SELECT d.id, d.iri, d.key, d.name, d.full_name, d.paper_count, d.papers, d.benchmarks "
+                    f"FROM datasets d {clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                    args + [per_page, (page - 1) * per_page])
+    facets = {r["id"]: {"modality": [], "language": [], "task": []} for r in rows}
+    if rows:
+        ids = list(facets)
+        for f in cat.rows("SELECT f.dataset, f.facet, f.value, k.name FROM dataset_facet f "
+                          "LEFT JOIN task_keys k ON f.facet = 'task' AND k.key = f.value "
+                          f"WHERE f.dataset IN ({_placeholders(ids)}) ORDER BY f.facet, f.value", ids):
+            facets[f["dataset"]][f["facet"]].append((f["value"], f["name"] or f["value"]))
+    for r in rows:
+        r.update(facets[r["id"]])
+    filters = {"modality": modality, "language": language, "task": task[0] if task else ""}
+    options = pages.site.per_generation("lists.dataset_options", lambda: _dataset_options(cat))
+    path = pages.links().path("datasets")
+
+    def with_(**changed) -> str:  # the list with one filter changed, from its first page
+        return path + _query(**{**filters, "sort": sort if sort != "name" else None, **changed})
+
+    return Page(200, "datasets.html", {
+        "title": title, "ready": True, "error": None, "datasets": rows, "sort": sort, "filters": filters,
+        "task_name": task[1] if task else "", "options": options, "with_": with_,
+        "pager": _pager(path, page, per_page, total, **filters, sort=sort if sort != "name" else None)})
+
+
+# --- /methods ----------------------------------------------------------------------------------
+
+def _resolve_group(cat, column: str, value: str, what: str) -> tuple[str, str] | None:
+    """(key, name) of an area or collection named by its key or its name; 404 when none."""
+    if not value:
+        return None
+    for by in (column, f"{column}_name"):
+        row = cat.rows(f"SELECT {column} AS key, {column}_name AS name FROM method_collection "
+                       f"WHERE {by} = ? {'COLLATE NOCASE' if by != column else ''} LIMIT 1", (value,))
+        if row:
+            return row[0]["key"], row[0]["name"]
+    raise BadParam(404, f"there is no {what} {value!r}")
+
+
+def methods_view(pages, params: dict) -> Page:
+    title = "Methods"
+    cat = _catalogue(pages)
+    if cat is None:
+        return _unready("methods.html", title)
+    try:
+        page, per_page = _paging(params)
+        sort = _sort(params)
+        area = _resolve_group(cat, "area", _one(params, "area"), "area")
+        collection = _resolve_group(cat, "collection", _one(params, "collection"), "collection")
+        where, args = [], []
+        for column, value in (("area", area), ("collection", collection)):
+            if value:
+                where.append(f"m.id IN (SELECT method FROM method_collection WHERE {column} = ?)")
+                args.append(value[0])
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        total = cat.value(f"SELECT COUNT(*) FROM methods m {clause}", args)
+        _check_page(page, per_page, total, "these methods")
+    except BadParam as err:
+        return _failed("methods.html", title, err)
+    order = ("m.paper_count DESC, m.papers DESC, m.name COLLATE NOCASE, m.id" if sort == "papers"
+             else "m.name COLLATE NOCASE, m.id")
+    rows = cat.rows(f"SELECT m.id, m.iri, m.key, m.name, m.full_name, m.paper_count, m.papers FROM methods m "
+                    f"{clause} ORDER BY {order} LIMIT ? OFFSET ?", args + [per_page, (page - 1) * per_page])
+    groups = {r["id"]: [] for r in rows}
+    if rows:
+        ids = list(groups)
+        for g in cat.rows("SELECT method, collection, collection_name, area, area_name FROM method_collection "
+                          f"WHERE method IN ({_placeholders(ids)}) ORDER BY collection_name, area_name", ids):
+            groups[g["method"]].append(g)
+    for r in rows:
+        r["collections"] = groups[r["id"]]
+    filters = {"area": area[0] if area else "", "collection": collection[0] if collection else ""}
+    areas = pages.site.per_generation("lists.method_areas", lambda: cat.rows(
+        "SELECT area AS key, MIN(area_name) AS name, COUNT(DISTINCT method) AS n FROM method_collection "
+        "WHERE area IS NOT NULL GROUP BY area ORDER BY name"))
+    collections = cat.rows(
+        "SELECT collection AS key, MIN(collection_name) AS name, COUNT(DISTINCT method) AS n FROM method_collection "
+        + ("WHERE area = ? " if area else "") + "GROUP BY collection ORDER BY name", (area[0],) if area else ())
+    path = pages.links().path("methods")
+
+    def with_(**changed) -> str:
+        return path + _query(**{**filters, "sort": sort if sort != "name" else None, **changed})
+
+    return Page(200, "methods.html", {
+        "title": title, "ready": True, "error": None, "methods": rows, "sort": sort, "filters": filters,
+        "area_name": area[1] if area else "", "collection_name": collection[1] if collection else "",
+        "areas": areas, "collections": collections, "with_": with_,
+        "pager": _pager(path, page, per_page, total, **filters, sort=sort if sort != "name" else None)})
+
+
+# --- /papers -----------------------------------------------------------------------------------
+
+# A /papers filter: (parameter, link table, its key column, the table its names are in).
+PAPER_FILTERS = (("task", "paper_task", "task", "task_keys"),
+                 ("method", "paper_method", "method", "methods"),
+                 ("dataset", "paper_dataset", "dataset", "datasets"))
+
+
+def _paper_total(pages, cat) -> int:
+    return pages.site.per_generation("lists.paper_total", lambda: cat.value("SELECT COUNT(*) FROM papers"))
+
+
+def papers_view(pages, params: dict) -> Page:
+    title = "Papers"
+    cat = _catalogue(pages)
+    if cat is None:
+        return _unready("papers.html", title)
+    try:
+        page, per_page = _paging(params)
+        chosen = []  # (parameter, link table, key column, key, name, its papers)
+        for name, table, column, names in PAPER_FILTERS:
+            found = _resolve(cat, names, _one(params, name), name)
+            if found:
+                n = cat.value(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (found[0],))
+                chosen.append((name, table, column, found[0], found[1], n))
+        offset = (page - 1) * per_page
+        if not chosen:
+            total = _paper_total(pages, cat)
+            _check_page(page, per_page, total, "the papers")
+            ids = [r["id"] for r in cat.rows("SELECT id FROM papers ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
+                                             (per_page, offset))]
+        else:
+            # The filter with the fewest papers drives, newest first from its key; the others are checked per row.
+            chosen.sort(key=lambda c: c[5])
+            _, table, column, value, _, _ = chosen[0]
+            where, args = [f"l.{column} = ?"], [value]
+            for _, other, other_column, other_value, _, _ in chosen[1:]:
+                where.append(f"EXISTS (SELECT 1 FROM {other} o WHERE o.paper = l.paper AND o.{other_column} = ?)")
+                args.append(other_value)
+            clause = " AND ".join(where)
+            total = chosen[0][5] if len(chosen) == 1 else cat.value(f"SELECT COUNT(*) FROM {table} l WHERE {clause}", args)
+            _check_page(page, per_page, total, "these papers")
+            ids = [r["paper"] for r in cat.rows(f"SELECT l.paper FROM {table} l WHERE {clause} "
+                                                "ORDER BY l.day DESC, l.paper DESC LIMIT ? OFFSET ?",
+                                                args + [per_page, offset])]
+    except BadParam as err:
+        return _failed("papers.html", title, err)
+    rows = _papers_by_id(cat, ids)
+    filters = {c[0]: c[3] for c in chosen}
+    path = pages.links().path("papers")
+
+    def with_(**changed) -> str:
+        return path + _query(**{**filters, **changed})
+
+    return Page(200, "papers.html", {
+        "title": title, "ready": True, "error": None, "papers": rows, "filters": filters,
+        "chosen": [{"what": c[0], "key": c[3], "name": c[4]} for c in chosen], "with_": with_,
+        "pager": _pager(path, page, per_page, total, **filters)})
+
+
+def _papers_by_id(cat, ids: list[int]) -> list[dict]:
+    """The papers of these ids, in this order, each with its tasks (key, name)."""
+    if not ids:
+        return []
+    found = {r["id"]: r for r in cat.rows(
+        f"SELECT id, iri, title, date, code_count, result_count FROM papers WHERE id IN ({_placeholders(ids)})", ids)}
+    for r in found.values():
+        r["tasks"] = []
+    for t in cat.rows("SELECT l.paper, l.task, k.name FROM paper_task l LEFT JOIN task_keys k ON k.key = l.task "
+                      f"WHERE l.paper IN ({_placeholders(ids)}) ORDER BY k.name, l.task", ids):
+        found[t["paper"]]["tasks"].append((t["task"], t["name"] or t["task"]))
+    return [found[i] for i in ids if i in found]
+
+
+# --- related papers ----------------------------------------------------------------------------
+
+# What two papers may share: (kind, link table, key column, the table its names are in).
+SHARED = (("task", "paper_task", "task", "task_keys"),
+          ("dataset", "paper_dataset", "dataset", "datasets"),
+          ("method", "paper_method", "method", "methods"))
 
 
 def related_papers(pages, paper_iri: str) -> list[dict]:
-    return []
+    """The papers most related to this one (see the module's docstring), best first: dicts of
+    iri, title, date, score and ``shared`` (kind, key, name) in the order of their weight.
+    Empty when the catalogue is not ready or does not know the paper."""
+    cat = _catalogue(pages)
+    return [] if cat is None else related(cat, paper_iri, _paper_total(pages, cat))
+
+
+def related(cat, paper_iri: str, total: int | None = None, limit: int = RELATED) -> list[dict]:
+    me = cat.value("SELECT id FROM papers WHERE iri = ?", (paper_iri,))
+    if me is None:
+        return []
+    total = total or cat.value("SELECT COUNT(*) FROM papers")
+    scores: dict[int, float] = {}
+    days: dict[int, int] = {}
+    shared: dict[int, list[tuple[float, str, str, str]]] = {}
+    for kind, table, column, names in SHARED:
+        items = cat.rows(f"SELECT l.{column} AS key, n.name AS name, "
+                         f"(SELECT COUNT(*) FROM {table} c WHERE c.{column} = l.{column}) AS n "
+                         f"FROM {table} l LEFT JOIN {names} n ON n.key = l.{column} WHERE l.paper = ?", (me,))
+        for item in items:
+            if item["n"] < 2:
+                continue
+            weight = math.log(total / item["n"]) + 1e-9  # > 0 even when every paper has it
+            for r in cat.rows(f"SELECT paper, day FROM {table} WHERE {column} = ? ORDER BY day DESC, paper DESC "
+                              "LIMIT ?", (item["key"], RELATED_SCAN + 1)):
+                if r["paper"] == me:
+                    continue
+                scores[r["paper"]] = scores.get(r["paper"], 0.0) + weight
+                days[r["paper"]] = r["day"]
+                shared.setdefault(r["paper"], []).append((weight, kind, item["key"], item["name"] or item["key"]))
+    best = sorted(scores, key=lambda p: (-round(scores[p], 9), -days[p], p))[:limit]
+    out = []
+    for row in _papers_by_id(cat, best):
+        out.append({"iri": row["iri"], "title": row["title"], "date": row["date"], "score": round(scores[row["id"]], 3),
+                    "shared": [{"kind": k, "key": key, "name": name}
+                               for _, k, key, name in sorted(shared[row["id"]], key=lambda s: (-s[0], s[1], s[3]))]})
+    return out
+
+
+ROUTES: dict = {"/datasets": datasets_view, "/methods": methods_view, "/papers": papers_view}
