@@ -102,7 +102,7 @@ def _context(examples, example, text: str, values: dict, error: str | None = Non
 # --- /sparql in a browser: YASGUI, and the results of a query as a table ---------------------------
 
 # The example YASGUI opens with: the SOTA of PIQA (the seed paper's benchmark), its parameters bound.
-FIRST_EXAMPLE = ("sota", {"task": "Question Answering", "dataset": "PIQA"})
+FIRST_EXAMPLE = ("sota", {"task": "Question Answering", "dataset": "PIQA", "extra": "true"})
 PER_PAGE, MAX_PER_PAGE = 100, 500  # rows of a result table a page shows, by default and at most
 # Who may load what on the YASGUI page: the site's policy (serve/http.py HTML_CSP) and, seen as console
 # errors in headless chromium, what YASGUI 4.6.2 needs besides. connect-src 'self': its queries go to
