@@ -9,6 +9,12 @@ name and renamed into place, so a reader never sees half an index.
 Words are matched as prefixes, case- and accent-insensitively; the user's text never reaches the
 FTS query syntax (it is cut into words, each quoted), and is bound as a parameter.
 
+Ranking: an entity one of whose names is the query's words exactly comes first, then one with a name
+that starts with them, then the rest; within each, papers before the other kinds, then by BM25 (the
+label weighing more than the other names). Models that are one model under several names
+(``owl:sameAs``, as ``queries/same-as.rq`` follows them: a leaderboard's model and its Hugging Face
+ids) are one entry: the leaderboard's model, with the others as its aliases.
+
 >>> words_query("LaMini-LM: a *herd* OR \\"x\\"")
 '"LaMini"* "LM"* "a"* "herd"* "OR"* "x"*'
 >>> words_query("  ' OR 1=1 -- ")
@@ -25,15 +31,16 @@ import sqlite3
 import tempfile
 import threading
 import time
+import unicodedata
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..vocab import PWC, SKOS
+from ..vocab import OWL, PWC, SKOS
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 FILE_NAME = "search-index.sqlite"
 MAX_WORDS = 12
 
@@ -55,12 +62,25 @@ def words_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in _WORD.findall(text)[:MAX_WORDS])
 
 
+def normal_words(text: str, limit: int | None = None) -> str:
+    """The words of a name, lower case, accents removed, one space apart: how names are compared whole.
+
+    >>> normal_words("LaMini-LM: A Diverse Herd")
+    'lamini lm a diverse herd'
+    >>> normal_words("  Éclair / CAFÉ ")
+    'eclair cafe'
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return " ".join(w.casefold() for w in _WORD.findall(plain)[:limit])
+
+
 @dataclass(frozen=True)
 class Hit:
     kind: str
     iri: str
     label: str
     detail: str  # a year for papers, the other matching names for the rest
+    aliases: tuple[tuple[str, str], ...] = ()  # a model's other IRIs under owl:sameAs: (IRI, name)
 
 
 class SearchIndex:
@@ -94,12 +114,15 @@ class SearchIndex:
             if kind:
                 where += " AND kind = ?"
                 args.append(kind)
-            # An exact label first, then BM25 with the label weighing more than the other names.
+            # See the module's docstring. ``names`` holds every name, normalized, each between line feeds.
+            words = normal_words(text, MAX_WORDS)
             rows = db.execute(
-                f"SELECT kind, iri, label, detail FROM entries WHERE {where} "
-                "ORDER BY lower(label) = lower(?) DESC, bm25(entries, 10.0, 2.0) LIMIT ? OFFSET ?",
-                (*args, text.strip(), limit, offset)).fetchall()
-        return [Hit(*row) for row in rows], counts
+                f"SELECT kind, iri, label, detail, aliases FROM entries WHERE {where} "
+                "ORDER BY instr(names, ?) > 0 DESC, instr(names, ?) > 0 DESC, kind = 'Paper' DESC, "
+                "bm25(entries, 10.0, 2.0), label LIMIT ? OFFSET ?",
+                (*args, f"\n{words}\n", f"\n{words}", limit, offset)).fetchall()
+        return [Hit(k, i, label, detail, tuple(map(tuple, json.loads(aliases or "[]"))))
+                for k, i, label, detail, aliases in rows], counts
 
 
 def _label_rows(store, kind: str):
@@ -116,6 +139,37 @@ def _label_rows(store, kind: str):
         q = f"SELECT ?s ?l WHERE {{ {typed}?s <{prop}> ?l }}"
         for row in store.query(q):
             yield row["s"].value, prop, row["l"].value
+
+
+def _same_models(store) -> dict[str, str]:
+    """Each model that has aliases under owl:sameAs (either way, transitively) -> the model that stands for them.
+
+    That is a model named on a leaderboard rather than one minted for a Hugging Face id
+    (``Minter.hf_model``: ``model/hf/...``) where the group has one, then the least IRI.
+    """
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    q = (f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{OWL.sameAs}> ?b . ?a a <{PWC.Model}> . ?b a <{PWC.Model}> "
+         f"FILTER(?a != ?b) }}")
+    for row in store.query(q):
+        for x in (row["a"].value, row["b"].value):
+            parent.setdefault(x, x)
+        a, b = root(row["a"].value), root(row["b"].value)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[str, list[str]] = {}
+    for iri in list(parent):
+        groups.setdefault(root(iri), []).append(iri)
+    out = {}
+    for members in groups.values():
+        head = min(members, key=lambda i: ("/model/hf/" in i, i))
+        out.update({m: head for m in members})
+    return out
 
 
 def _paper_years(store) -> dict[str, str]:
@@ -137,8 +191,10 @@ def build_index(store, path: Path) -> dict[str, int]:
     try:
         db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute("CREATE VIRTUAL TABLE entries USING fts5(label, other, kind UNINDEXED, iri UNINDEXED, "
-                   "detail UNINDEXED, tokenize = 'unicode61 remove_diacritics 2')")
+                   "detail UNINDEXED, names UNINDEXED, aliases UNINDEXED, "
+                   "tokenize = 'unicode61 remove_diacritics 2')")
         years = _paper_years(store)
+        same = _same_models(store)
         for kind, (label_prop, _) in KINDS.items():
             entities: dict[str, tuple[list[str], list[str]]] = {}
             for iri, prop, value in _label_rows(store, kind):
@@ -146,16 +202,34 @@ def build_index(store, path: Path) -> dict[str, int]:
                 target = labels if prop == label_prop else others
                 if value not in target:
                     target.append(value)
-            rows = []
+            named = {}
             for iri, (labels, others) in entities.items():
                 labels.sort()
                 if not labels:  # no label of its own: its first other name stands in
                     labels = sorted(others)[:1]
-                alt = [o for o in sorted(others) if o not in labels[:1]]
-                other = " | ".join(labels[1:] + alt)
-                detail = years.get(iri, "") if kind == "Paper" else other
-                rows.append((labels[0], other, kind, iri, detail))
-            db.executemany("INSERT INTO entries (label, other, kind, iri, detail) VALUES (?, ?, ?, ?, ?)", rows)
+                named[iri] = (labels[0], [n for n in labels[1:] + sorted(others) if n != labels[0]])
+            groups: dict[str, list[str]] = {}
+            for iri in named:  # a model and its aliases are one entry, under the model that stands for them
+                groups.setdefault(same.get(iri, iri) if kind == "Model" else iri, []).append(iri)
+            rows = []
+            for head, members in groups.items():
+                if head not in named:  # the group's head has no label: its first labelled member stands in
+                    head = min(members)
+                label, own = named[head]
+                other, aliases = list(own), []
+                for m in sorted(members):
+                    if m == head:
+                        continue
+                    m_label, m_other = named[m]
+                    # An alias by the name that tells it apart (a Hugging Face id, not the shared leaderboard name).
+                    aliases.append((m, sorted([m_label, *m_other], key=lambda n: (n == label, n))[0]))
+                    other = other + [n for n in (m_label, *m_other) if n not in other and n != label]
+                names = "\n".join(dict.fromkeys(normal_words(n) for n in (label, *other)))
+                detail = years.get(head, "") if kind == "Paper" else " | ".join(own)
+                rows.append((label, " | ".join(other), kind, head, detail, f"\n{names}\n",
+                             json.dumps(aliases) if aliases else ""))
+            db.executemany("INSERT INTO entries (label, other, kind, iri, detail, names, aliases) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         # The home page's counts: entities per class, labelled or not.
         counts = {kind: _count(store, kind) for kind in (*KINDS, "EvaluationResult")}
         db.execute("INSERT INTO entries (entries) VALUES ('optimize')")

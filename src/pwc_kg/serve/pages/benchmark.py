@@ -1,5 +1,9 @@
 """The page of a benchmark: its leaderboard under one metric, with or without results that used
-extra training data, and the SOTA-over-time chart."""
+extra training data, paged (``?page=N&per_page=M``), and the SOTA-over-time chart.
+
+A page reads only its own rows (by rank, with LIMIT and OFFSET: ``queries/internal/leaderboard-*.rq``),
+the leaderboard's records and its size (``pwc:resultCount``), never every row of a leaderboard.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import pyoxigraph as ox
 
 from ...vocab import PWC, SKOS
 from ..chart import Point, sota_chart
+from .home import direction_words
 from .page import Page, day, flag, integer, local_name, not_found, text
-from .reads import Entity, Reads
+from .reads import BadParam, Entity, Paging, Reads, bad_request
 
 _BOARDS = f"""SELECT DISTINCT ?board ?metric ?extra ?higher ?source ?count ?pref ?dated ?concordance ?cost WHERE {{
   ?board <{PWC.onBenchmark}> ?b ; <{PWC.byMetric}> ?metric ; <{PWC.includesExtraTrainingData}> ?extra .
@@ -19,8 +24,6 @@ _BOARDS = f"""SELECT DISTINCT ?board ?metric ?extra ?higher ?source ?count ?pref
   OPTIONAL {{ ?board <{PWC.resultCount}> ?count }}
   OPTIONAL {{ ?metric <{SKOS.prefLabel}> ?pref }}
 }}"""
-
-_EXCLUDED = f"SELECT ?result ?why WHERE {{ ?result <{PWC.excludedFromRanking}> ?why }}"
 
 _RECORDS = f"""SELECT DISTINCT ?result ?index ?date ?previous ?improvement WHERE {{
   ?record <{PWC.leaderboard}> ?board ; <{PWC.result}> ?result ; <{PWC.recordIndex}> ?index ; <{PWC.recordDate}> ?date .
@@ -50,35 +53,72 @@ def _metrics(reads: Reads, entity: Entity) -> tuple[list[dict], dict]:
     return metrics, boards
 
 
-def leaderboard_rows(reads: Reads, benchmark: str, metric: str, with_extra: bool, higher: bool | None) -> list[dict]:
-    """The leaderboard's rows, best first in the metric's direction (by value, highest first, when unknown)."""
-    by_result: dict[str, dict] = {}
-    for r in reads.named("benchmark-results", benchmark=ox.NamedNode(benchmark), metric=ox.NamedNode(metric)):
-        extra = flag(r.get("extra_training_data"))  # None: the source does not say
-        if extra and not with_extra:
-            continue  # without extra training data leaves out only the results marked as using it
-        row = by_result.setdefault(r["result"].value, {
+def row_details(reads: Reads, results: list[str], with_extra: bool) -> dict[str, dict]:
+    """What the leaderboard shows of each result (``queries/internal/leaderboard-rows.rq``), by result."""
+    if not results:
+        return {}
+    out: dict[str, dict] = {}
+    for r in reads.internal("leaderboard-rows", {"result": [ox.NamedNode(i) for i in sorted(set(results))]}):
+        row = out.setdefault(r["result"].value, {
             "result": r["result"].value, "model": text(r.get("model")), "model_iri": text(r.get("model_iri")),
             "value": r["value"].value, "number": float(r["value"].value), "date": text(r.get("date")),
-            "day": day(r.get("date")), "extra": extra, "paper": text(r.get("paper")),
+            "day": day(r.get("date")), "extra": flag(r.get("extra_training_data")), "paper": text(r.get("paper")),
             "paper_title": text(r.get("paper_title")),
             "rank": integer(r.get("rank") if with_extra else r.get("rank_without_extra"))})
         if "paper" in r and row["paper"] is None:
             row["paper"] = r["paper"].value
-    rows = list(by_result.values())
-    # Shown but not ranked: a value on another scale than the rest of its leaderboard (derive/slips.py).
-    for r in reads.select(_EXCLUDED, {"result": [ox.NamedNode(i) for i in by_result]}) if by_result else []:
-        by_result[r["result"].value]["excluded"] = r["why"].value
-    untitled = [r["paper"] for r in rows if r["paper"] and not r["paper_title"]]
+    untitled = [r["paper"] for r in out.values() if r["paper"] and not r["paper_title"]]
     if untitled:  # a row that names its paper only by URL: the paper's own title, where the graph has one
         titles = reads.labels(untitled)
-        for r in rows:
+        for r in out.values():
             if r["paper"] and not r["paper_title"]:
                 r["paper_title"] = titles.get(r["paper"])
-    sign = -1 if higher is not False else 1
-    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, sign * r["number"],
-                             (r["model"] or r["paper_title"] or r["paper"] or "").casefold()))
-    return rows
+    return out
+
+
+def leaderboard_page(reads: Reads, benchmark: str, metric: str, with_extra: bool, higher: bool | None,
+                     paging: Paging) -> tuple[list[str], dict[str, str]]:
+    """The results on one page of the leaderboard, best first in the metric's direction (by value, highest
+    first, when it is unknown), and the leaderboard's results kept out of ranking (result -> why).
+
+    Only the page's rows are read: the ranked ones by rank (``leaderboard-page.rq``), then those kept out
+    of ranking (few) after them; a leaderboard of unknown direction by value (``leaderboard-unranked.rq``).
+    ``paging.total`` is the leaderboard's size (its ``pwc:resultCount``).
+    """
+    keys = {"benchmark": ox.NamedNode(benchmark), "metric": ox.NamedNode(metric), "with_extra": ox.Literal(with_extra)}
+    if higher is None:
+        rows = reads.internal("leaderboard-unranked", keys, paging.per_page, paging.offset)
+        return [r["result"].value for r in rows], {}
+    excluded = {r["result"].value: r["why"].value for r in reads.internal("leaderboard-excluded", keys)}
+    ranked_total = max(0, paging.total - len(excluded))
+    page = []
+    if paging.offset < ranked_total:
+        limit = min(paging.per_page, ranked_total - paging.offset)
+        page = [r["result"].value for r in reads.internal("leaderboard-page", keys, limit, paging.offset)]
+    start = max(0, paging.offset - ranked_total)
+    page += list(excluded)[start:start + paging.per_page - len(page)]
+    return page, excluded
+
+
+def chart_caption(records: int, points: int, undated: int, paged: bool) -> str:
+    """What the chart draws, in words: only what is drawn.
+
+    >>> chart_caption(3, 10, 1, False)
+    'The step line joins the results that set a record; the other results are points. 1 undated result cannot be drawn.'
+    >>> chart_caption(0, 4, 0, True)
+    'The points are the results on this page. No result sets a record: no step line is drawn.'
+    """
+    rest = "the results on this page" if paged else "the other results"
+    if records:
+        words = f"The step line joins the results that set a record; {'the other points are ' + rest if paged else 'the other results are points'}."
+    elif points:
+        words = f"The points are {'the results on this page' if paged else 'its results'}. No result sets a record: no step line is drawn."
+    else:
+        words = ""
+    if undated:
+        where = " on this page" if paged else ""
+        words += f" {undated} undated result{'s' if undated != 1 else ''}{where} cannot be drawn."
+    return words.strip()
 
 
 def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], links) -> Page:
@@ -101,23 +141,34 @@ def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], l
         return Page(200, "benchmark.html", context)
     board = boards.get((metric["iri"], with_extra)) or {"iri": None, "higher": None, "source": None, "count": 0,
                                                         "dated": None, "concordance": None, "cost": False}
-    rows = leaderboard_rows(reads, entity.iri, metric["iri"], with_extra, board["higher"])
-    records = []
-    if board["iri"]:
-        records = reads.select(_RECORDS, {"board": ox.NamedNode(board["iri"])})
-    by_result = {r["result"]: r for r in rows}
+    try:
+        # The links to other pages keep the metric and the filter as the page was asked for them.
+        paging = Paging.of(params, keep={"metric": wanted, "extra": "" if with_extra else "no"}).check(board["count"])
+    except BadParam as e:
+        return bad_request(e, entity.label, "benchmark.html", **{**context, "metric": None})
+    page, excluded = leaderboard_page(reads, entity.iri, metric["iri"], with_extra, board["higher"], paging)
+    records = reads.select(_RECORDS, {"board": ox.NamedNode(board["iri"])}) if board["iri"] else []
+    details = row_details(reads, page + [r["result"].value for r in records], with_extra)
+    rows = [details[r] for r in page if r in details]
+    for r in rows:
+        if r["result"] in excluded:
+            r["excluded"] = excluded[r["result"]]
     record_rows = []
     for rec in records:
-        row = by_result.get(rec["result"].value)
+        row = details.get(rec["result"].value)
         if row is None:
             continue
         row["record"] = True
         record_rows.append({**row, "previous": text(rec.get("previous")), "improvement": text(rec.get("improvement"))})
+    # The chart: the records (the step line) and the rows of this page.
     points = {r["result"]: Point(r["day"], r["number"], r["model"] or r["paper_title"] or "(no model named)",
-                                 links.href(r["result"])) for r in rows if r["day"]}
-    chart = sota_chart(list(points.values()), [points[r["result"]] for r in record_rows if r["result"] in points],
-                       board["higher"], metric["name"])
-    context.update(rows=rows, records=record_rows, chart=chart, board=board,
-                   undated=sum(1 for r in rows if not r["day"]),
+                                 links.href(r["result"])) for r in rows + record_rows if r["day"]}
+    drawn = [points[r["result"]] for r in record_rows if r["result"] in points]
+    chart = sota_chart(list(points.values()), drawn, board["higher"], metric["name"])
+    undated = sum(1 for r in rows if not r["day"])
+    context.update(rows=rows, records=record_rows, chart=chart, board=board, paging=paging,
+                   direction=direction_words(board["higher"], board["source"], board["dated"], board["concordance"]),
+                   caption=chart_caption(len(drawn), len(points), undated, paging.pages > 1),
+                   excluded=sorted(set(excluded.values())),
                    unknown_extra=0 if with_extra else sum(1 for r in rows if r["extra"] is None))
     return Page(200, "benchmark.html", context)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ...vocab import PWC, SKOS
+from .home import direction_words
 from .page import Page, flag, integer, local_name, pointer_key, text
-from .reads import LIST_LIMIT, Entity, Reads
+from .reads import LIST_LIMIT, BadParam, Entity, Paging, Reads, bad_request, kept
 
 RECENT_PAPERS = 20
 SORT_LIMIT = 2000
@@ -168,14 +169,27 @@ def task_page(reads: Reads, entity: Entity) -> Page:
 
 # --- dataset -----------------------------------------------------------------------------------
 
-def dataset_page(reads: Reads, entity: Entity) -> Page:
+def dataset_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | None = None) -> Page:
+    """``params``: ``page``/``per_page`` of its benchmarks, ``subsets_page``/``subsets_per_page`` of its subdatasets."""
     iri = entity.iri
+    params = params or {}
+    try:  # each list's links keep where the other list is
+        paging = Paging.of(params, keep=kept(params, "subsets_page", "subsets_per_page"))
+        subset_paging = Paging.of(params, keep=kept(params, "page", "per_page"), prefix="subsets_")
+    except BadParam as e:
+        return bad_request(e, entity.label, "dataset.html", entity=entity)
     benchmarks = [{"iri": r["benchmark"].value, "task": text(r.get("task")), "task_iri": r["task_iri"].value,
                    "dataset": text(r.get("dataset_name")), "results": integer(r.get("results")) or 0,
                    "metrics": integer(r.get("metrics")) or 0}
                   for r in reads.named("dataset-benchmarks", dataset=ox.NamedNode(iri))]
-    subsets = reads.select(f"SELECT DISTINCT ?s ?name WHERE {{ ?s <{PWC.subdatasetOf}> ?d . "
-                           f"OPTIONAL {{ ?s <{PWC.name}> ?name }} }} LIMIT {LIST_LIMIT}", {"d": ox.NamedNode(iri)})
+    subsets = sorted({(r["subset"].value, text(r.get("name")) or r["subset"].value)
+                      for r in reads.internal("dataset-subsets", {"dataset": ox.NamedNode(iri)})},
+                     key=lambda s: (s[1].casefold(), s[0]))
+    try:
+        paging.check(len(benchmarks))
+        subset_paging.check(len(subsets))
+    except BadParam as e:
+        return bad_request(e, entity.label, "dataset.html", entity=entity)
     loaders = reads.props_of([v.term.value for v in entity.all(PWC.dataLoader)], [PWC.url, PWC.framework])
     external = _links_of(entity, [("Homepage", PWC.homepage), ("Papers With Code", PWC.pwcPage)])
     return Page(200, "dataset.html", {
@@ -186,10 +200,10 @@ def dataset_page(reads: Reads, entity: Entity) -> Page:
         "introduced": entity.text(PWC.introducedDate), "variants": [v for v in entity.all(PWC.variant)
                                                                     if v.text != entity.label],
         "parents": entity.all(PWC.subdatasetOf),
-        "subsets": sorted(((r["s"].value, text(r.get("name")) or r["s"].value) for r in subsets),
-                          key=lambda s: s[1].casefold()),
+        "subsets": subsets[subset_paging.offset:subset_paging.offset + subset_paging.per_page],
+        "subset_paging": subset_paging,
         "loaders": sorted(loaders.get(v.term.value, {}).get(PWC.url, "") for v in entity.all(PWC.dataLoader)),
-        "benchmarks": benchmarks})
+        "benchmarks": benchmarks[paging.offset:paging.offset + paging.per_page], "paging": paging})
 
 
 # --- method ------------------------------------------------------------------------------------
@@ -208,20 +222,21 @@ def method_page(reads: Reads, entity: Entity) -> Page:
                          area_names.get(areas.get(c.term.value, {}).get(PWC.inArea, ""), "")) for c in collections],
         "introduced_in": entity.first(PWC.introducedIn), "source_title": entity.text(PWC.sourceTitle),
         "year": entity.text(PWC.introducedYear), "paper_count": paper_count, "papers": papers,
-        "recent": recent})
+        "recent": recent, "key": iri.split("/method/", 1)[-1]})
 
 
 # --- metric ------------------------------------------------------------------------------------
 
-_METRIC_BENCHMARKS = f"""SELECT DISTINCT ?benchmark ?results ?higher WHERE {{
-  ?board <{PWC.byMetric}> ?m ; <{PWC.onBenchmark}> ?benchmark ; <{PWC.includesExtraTrainingData}> true ;
-         <{PWC.resultCount}> ?results .
-  OPTIONAL {{ ?board <{PWC.higherIsBetter}> ?higher }}
-}} ORDER BY DESC(?results) ?benchmark LIMIT {LIST_LIMIT}"""
-
-
-def metric_page(reads: Reads, entity: Entity) -> Page:
-    rows = reads.select(_METRIC_BENCHMARKS, {"m": ox.NamedNode(entity.iri)})
+def metric_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | None = None) -> Page:
+    """``params``: ``page`` and ``per_page`` of the benchmarks it ranks (most results first)."""
+    node = {"metric": ox.NamedNode(entity.iri)}
+    try:
+        paging = Paging.of(params or {})
+        count = reads.internal("metric-benchmark-count", node)
+        paging.check((integer(count[0].get("n")) if count else 0) or 0)
+    except BadParam as e:
+        return bad_request(e, entity.label, "metric.html", entity=entity)
+    rows = reads.internal("metric-benchmarks", node, paging.per_page, paging.offset)
     names = reads.props_of([r["benchmark"].value for r in rows], [PWC.name])  # for the listed ones only
     benchmarks = {}
     for r in rows:
@@ -229,12 +244,11 @@ def metric_page(reads: Reads, entity: Entity) -> Page:
         benchmarks.setdefault(b, {"iri": b, "name": names.get(b, {}).get(PWC.name, b),
                                   "results": integer(r["results"]), "higher": flag(r.get("higher"))})
     higher = entity.first(PWC.higherIsBetter)
+    higher = flag(higher.term) if higher else None
     return Page(200, "metric.html", {
-        "title": entity.label, "entity": entity, "spellings": entity.all(SKOS.altLabel),
-        "higher": flag(higher.term) if higher else None,
-        "source": entity.text(PWC.directionSource), "slug": local_name(entity.iri),
-        "benchmarks": sorted(benchmarks.values(), key=lambda b: (-(b["results"] or 0), b["name"])),
-        "limit": LIST_LIMIT})
+        "title": entity.label, "entity": entity, "spellings": entity.all(SKOS.altLabel), "higher": higher,
+        "direction": direction_words(higher, entity.text(PWC.directionSource)), "slug": local_name(entity.iri),
+        "benchmarks": list(benchmarks.values()), "paging": paging})
 
 
 # --- result ------------------------------------------------------------------------------------
@@ -262,6 +276,10 @@ def result_page(reads: Reads, entity: Entity, kg) -> Page:
                for r in reads.select(_RECORDS_SET, {"r": ox.NamedNode(entity.iri)})]
     provenance = kg.provenance(entity.iri)
     metric = entity.first(PWC.metric)
+    # A repository by its URL (pwc:url), linked there; its IRI, linked to its page, only when it has none.
+    repos = [v.term.value for v in entity.all(PWC.repository) if v.is_iri]
+    urls = reads.props_of(repos, [PWC.url])
+    code = sorted(((urls.get(r, {}).get(PWC.url), r) for r in repos), key=lambda c: (c[0] is None, c[0] or c[1]))
     return Page(200, "result.html", {
         "title": f"{entity.text(PWC.modelName) or entity.text(PWC.paperTitle) or 'A result'}: {entity.text(PWC.value)}",
         "entity": entity,
@@ -276,7 +294,7 @@ def result_page(reads: Reads, entity: Entity, kg) -> Page:
         "date": entity.text(PWC.resultDate), "extra": flag(entity.first(PWC.usesExtraTrainingData).term)
         if entity.first(PWC.usesExtraTrainingData) else None,
         "rank": entity.text(PWC.rank), "rank_clean": entity.text(PWC.rankWithoutExtraData),
-        "code": [v.term.value for v in entity.all(PWC.repository)], "records": records, "provenance": provenance,
+        "code": code, "records": records, "provenance": provenance,
         "model_links": [v.term.value for v in entity.all(PWC.modelLink) if v.is_iri]})
 
 

@@ -22,11 +22,35 @@ def notable_benchmarks(reads: Reads) -> list[dict]:
     return sorted(out.values(), key=lambda b: (-b["results"], b["name"]))
 
 
-# How a leaderboard's direction was decided, in words, in the order they are tried (derive/inference.py).
-DIRECTION_SOURCES = {"override": "a benchmark override", "table": "the curated table", "rule": "a rule on the name",
-                     "description": "the benchmark's description", "context": "the benchmark's other metrics",
-                     "inferred": "inferred from dated results", "none": "no better direction",
-                     "unknown": "unknown (no SOTA)"}
+# How a leaderboard's (or a metric's) direction was decided, in words, in the order they are tried
+# (derive/inference.py): the home page counts them, the benchmark and metric pages say theirs.
+DIRECTION_SOURCES = {"override": "by a benchmark override", "table": "from the curated table of metrics",
+                     "rule": "by a rule on the metric's name", "description": "as the benchmark's description says",
+                     "context": "like the benchmark's other metrics", "inferred": "inferred from dated results",
+                     "none": "no better direction: a value to match", "unknown": "unknown: no state of the art"}
+
+
+def direction_words(higher: bool | None, source: str | None, dated: int | None = None,
+                    concordance: str | None = None) -> str:
+    """A leaderboard's or a metric's direction and how it was decided, in words.
+
+    >>> direction_words(True, "table")
+    'higher is better (from the curated table of metrics)'
+    >>> direction_words(False, "inferred", 7, "-0.9")
+    'lower is better (inferred from 7 dated results (concordance -0.9))'
+    >>> direction_words(None, "unknown")
+    'direction unknown: no state of the art'
+    >>> direction_words(None, "none")
+    'no better direction: a value to match, so no state of the art'
+    """
+    if higher is None:
+        return ("no better direction: a value to match, so no state of the art" if source == "none"
+                else "direction unknown: no state of the art")
+    words = "higher is better" if higher else "lower is better"
+    how = DIRECTION_SOURCES.get(source or "")
+    if source == "inferred" and dated:
+        how = f"inferred from {dated} dated results" + (f" (concordance {concordance})" if concordance else "")
+    return f"{words} ({how})" if how and source not in ("none", "unknown") else words
 
 
 def home_page(index: SearchIndex | None, notable: list[dict], directions: dict[str, int] | None = None) -> Page:

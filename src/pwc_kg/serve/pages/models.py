@@ -6,7 +6,7 @@ import pyoxigraph as ox
 
 from ...vocab import OWL, PWC, SKOS
 from .page import Page, local_name, text
-from .reads import LIST_LIMIT, Entity, Reads
+from .reads import PER_PAGE, BadParam, Entity, Paging, Reads, bad_request
 
 
 def lineage_tree(edges: list[dict], direction: str) -> list[dict]:
@@ -52,8 +52,8 @@ _STANDING = f"""SELECT DISTINCT ?s ?board ?record WHERE {{
 }}"""
 
 
-def model_results(reads: Reads, iris: list[str]) -> list[dict]:
-    """The model's results by task, dataset and metric (rank, date and paper for the first LIST_LIMIT).
+def model_results(reads: Reads, iris: list[str], shown: slice = slice(0, PER_PAGE)) -> list[dict]:
+    """The model's results by task, dataset and metric (rank, date and paper for those in ``shown``: a page).
 
     Read in steps, each on bound subjects (the results; then their distinct benchmarks and
     metrics), rather than as one join per result row (``queries/model-results.rq``): a model
@@ -94,7 +94,7 @@ def model_results(reads: Reads, iris: list[str]) -> list[dict]:
                 record_boards.get(row["record"].value, {}).get(PWC.leaderboard) in with_extra:
             r["status"] = "led"
     ordered = sorted(results.values(), key=lambda r: (r["task"], r["dataset"], r["metric"], r["value"]))
-    shown = ordered[:LIST_LIMIT]
+    shown = ordered[shown]
     props = reads.props_of([r["result"] for r in shown], [PWC.rank, PWC.resultDate, PWC.reportedIn, PWC.paperTitle])
     for r in shown:
         p = props.get(r["result"], {})
@@ -103,8 +103,13 @@ def model_results(reads: Reads, iris: list[str]) -> list[dict]:
     return ordered
 
 
-def model_page(reads: Reads, entity: Entity, kg) -> Page:
+def model_page(reads: Reads, entity: Entity, kg, params: dict[str, list[str]] | None = None) -> Page:
+    """``params``: ``page`` and ``per_page`` of its results (the router's query parameters)."""
     iri = entity.iri
+    try:
+        paging = Paging.of(params or {})
+    except BadParam as e:
+        return bad_request(e, entity.label, "model.html", entity=entity)
     aliases = reads.named("same-as", model=ox.NamedNode(iri))
     names: dict[str, set[str]] = {}
     for r in aliases:
@@ -114,7 +119,11 @@ def model_page(reads: Reads, entity: Entity, kg) -> Page:
     alias_list = sorted(((a, sorted(n, key=lambda x: (x == entity.label, x))[0]) for a, n in names.items()),
                         key=lambda a: a[1].casefold())
     iris = [iri] + [a[0] for a in alias_list]
-    results = model_results(reads, iris)
+    results = model_results(reads, iris, slice(paging.offset, paging.offset + paging.per_page))
+    try:
+        paging.check(len(results))
+    except BadParam as e:
+        return bad_request(e, entity.label, "model.html", entity=entity)
     edges = kg.lineage(iri)
     compare = kg.compare(iri)
     return Page(200, "model.html", {
@@ -123,7 +132,7 @@ def model_page(reads: Reads, entity: Entity, kg) -> Page:
         "flops": entity.text(PWC.flops), "training_data": entity.all(PWC.trainingData),
         "weights": [v.term.value for v in entity.all(PWC.weights) if v.is_iri],
         "same_as": entity.all(OWL.sameAs),
-        "results": results[:LIST_LIMIT], "result_count": len(results), "limit": LIST_LIMIT,
+        "results": results[paging.offset:paging.offset + paging.per_page], "paging": paging,
         "ancestors": lineage_tree(edges, "ancestor"), "descendants": lineage_tree(edges, "descendant"),
         "edges": edges, "compare": compare, "leads": [r for r in results if r["status"] == "leads"],
         "led": [r for r in results if r["status"] == "led"]})

@@ -7,8 +7,10 @@ Queries run through ``site.select``, with the server's time and row limits.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -19,7 +21,112 @@ from ...vocab import PWC, RDF, SKOS
 LABELS = (SKOS.prefLabel, PWC.name, PWC.title)  # a metric's preferred spelling before its others
 RDF_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_"
 INCOMING_LIMIT = 200
-LIST_LIMIT = 500  # rows a page lists at most (a model's results, a metric's benchmarks, ...)
+LIST_LIMIT = 500  # rows a page lists at most where it does not page them (a task's subtasks, ...)
+PER_PAGE = 100  # rows of a paged list, unless ?per_page= says otherwise
+MAX_PER_PAGE = 500
+MAX_PAGE = 100_000
+
+
+class BadParam(ValueError):
+    """A page parameter the page cannot take: ``status`` 400 (malformed) or 404 (a page past the last)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Paging:
+    """Where a page is in a list: ``?page=N&per_page=M`` (1-based; per_page from 1 to MAX_PER_PAGE).
+
+    ``keep`` holds the page's other parameters, so that the links to other pages are stable URLs.
+
+    >>> p = Paging.of({"page": ["2"], "per_page": ["10"]}, keep={"metric": "f1"})
+    >>> p.offset, p.query(3)
+    (10, 'metric=f1&page=3&per_page=10')
+    >>> p.total = 25; p.pages, p.first, p.last
+    (3, 11, 20)
+    >>> Paging.of({"page": ["x"]})
+    Traceback (most recent call last):
+    ...
+    pwc_kg.serve.pages.reads.BadParam: page must be a whole number from 1 to 100000, not 'x'
+    """
+
+    page: int = 1
+    per_page: int = PER_PAGE
+    default: int = PER_PAGE
+    keep: dict = field(default_factory=dict)
+    total: int = 0
+    prefix: str = ""  # of the parameters' names, when a page has two paged lists ("subsets_page")
+
+    @staticmethod
+    def of(params: dict[str, list[str]], default: int = PER_PAGE, keep: dict | None = None,
+           prefix: str = "") -> "Paging":
+        """The paging that ``params`` ask for; raises BadParam (400) on a malformed one."""
+        def number(name: str, fallback: int, most: int) -> int:
+            text = (params.get(name) or [""])[0].strip()
+            if not text:
+                return fallback
+            if not text.isdigit() or not 1 <= int(text) <= most:
+                raise BadParam(400, f"{name} must be a whole number from 1 to {most}, not {text[:40]!r}")
+            return int(text)
+
+        return Paging(number(f"{prefix}page", 1, MAX_PAGE), number(f"{prefix}per_page", default, MAX_PER_PAGE),
+                      default, {k: v for k, v in (keep or {}).items() if v}, prefix=prefix)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The 1-based position of the page's first row (0 when the list is empty)."""
+        return min(self.offset + 1, self.total)
+
+    @property
+    def last(self) -> int:
+        return min(self.offset + self.per_page, self.total)
+
+    def check(self, total: int) -> "Paging":
+        """Notes the list's length; raises BadParam (404) for a page past the last."""
+        self.total = total
+        if self.page > self.pages:
+            raise BadParam(404, f"page {self.page}: there {'is' if self.pages == 1 else 'are'} {self.pages} "
+                                f"page{'' if self.pages == 1 else 's'} of {self.per_page}")
+        return self
+
+    def query(self, page: int) -> str:
+        """The query string of another page of the same list (per_page left out when it is the default)."""
+        args = {**self.keep, f"{self.prefix}page": page}
+        if self.per_page != self.default:
+            args[f"{self.prefix}per_page"] = self.per_page
+        return urlencode(args)
+
+    def window(self, pages: int = 2) -> list[int | None]:
+        """The page numbers a pager links: the first, the last, and those near this one (None: a gap)."""
+        shown = sorted({1, self.pages, *range(max(1, self.page - pages), min(self.pages, self.page + pages) + 1)})
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return out
+
+
+def kept(params: dict[str, list[str]], *names: str) -> dict[str, str]:
+    """The first value of each of the named parameters that is given (what links to other pages keep)."""
+    return {n: params[n][0] for n in names if params.get(n) and params[n][0]}
+
+
+def bad_request(error: BadParam, title: str, template: str, **context) -> "Page":
+    """The page of a bad parameter: its status (400 or 404) and what was wrong, on the page's own template."""
+    from .page import Page
+
+    return Page(error.status, template, {"title": title, "bad": str(error), **context})
 
 _DESCRIBE = f"""SELECT DISTINCT ?p ?o ?name ?title ?pref WHERE {{
   ?s ?p ?o .
@@ -111,6 +218,16 @@ class Reads:
         seen = {k for row in rows for k in row}
         columns = [v for v in projected(query) if v in seen]
         return columns + sorted(seen - set(columns)), rows
+
+    def internal(self, name: str, bindings: dict, limit: int | None = None, offset: int = 0) -> list[dict]:
+        """Rows of a site-internal query (``queries/internal/NAME.rq``), its parameters bound as VALUES; a page of
+        them when ``limit`` is given (LIMIT and OFFSET are whole numbers, checked as such)."""
+        text = load_query(f"internal/{name}").text
+        if limit is not None:
+            if type(limit) is not int or type(offset) is not int or limit < 0 or offset < 0:
+                raise TypeError(f"limit and offset must be whole numbers, not {limit!r} and {offset!r}")
+            text = f"{text.rstrip()}\nLIMIT {limit} OFFSET {offset}\n"
+        return self.select(text, bindings)
 
     def named(self, name: str, **params) -> list[dict]:
         """Rows of a named query (``queries/NAME.rq``); parameters as terms or as names to resolve."""
