@@ -153,6 +153,7 @@ class SparqlEndpoint:
     def _table(self, params: dict, query: str, dataset: Dataset | None) -> Response:
         """The results as an HTML page (pages/query.py ``results_page``), from the same JSON or N-Triples
         the endpoint would send, with links to download them in the SPARQL formats."""
+        from .pages.about import SPARQL_BROWSER
         from .pages.query import ResultTable, json_cell, term_binding
 
         try:
@@ -177,14 +178,16 @@ class SparqlEndpoint:
             formats = [(f.name, f.names[0]) for f in RESULTS]
         table = ResultTable(query, answer.kind, columns, rows, boolean, answer.generation,
                             {k: list(v) for k, v in params.items()}, formats)
-        status, body, ctype, headers = self.pages.respond("/sparql", {**table.params, "_table": [table]})
+        status, body, ctype, headers = self.pages.respond(SPARQL_BROWSER, {**table.params, "_table": [table]})
         return Response(status, body, ctype, list(headers) + [("Vary", "Accept"),
                                                               ("PWC-KG-Generation", answer.generation)])
 
     # --- the service description ----------------------------------------------------------
     def _description(self, req: Request) -> Response:
         if self.pages is not None and prefers_html(req.accept):
-            page = self.pages.respond("/sparql", {k: list(v) for k, v in req.query.items()})
+            from .pages.about import SPARQL_BROWSER
+
+            page = self.pages.respond(SPARQL_BROWSER, {k: list(v) for k, v in req.query.items()})
             if page is not None:
                 status, body, ctype, headers = page
                 return Response(status, body, ctype, list(headers) + [("Vary", "Accept")])
