@@ -30,6 +30,8 @@ class MethodsTable(Table):
                                     area TEXT, area_name TEXT, PRIMARY KEY (method, collection, area));
     CREATE INDEX method_collection_by_collection ON method_collection (collection, method);
     CREATE INDEX method_collection_by_area ON method_collection (area, method);
+    CREATE INDEX method_collection_by_collection_name ON method_collection (collection_name COLLATE NOCASE);
+    CREATE INDEX method_collection_by_area_name ON method_collection (area_name COLLATE NOCASE);
     """
 
     def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:

@@ -112,6 +112,7 @@ class TaskKeysTable(Table):
     name = "task_keys"
     schema = """
     CREATE TABLE task_keys (key TEXT PRIMARY KEY, iri TEXT NOT NULL UNIQUE, name TEXT NOT NULL);
+    CREATE INDEX task_keys_by_name ON task_keys (name COLLATE NOCASE);
     """
 
     def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:

@@ -36,8 +36,10 @@ MAX_PER_PAGE = 500
 MAX_VALUE = 500  # characters of a filter value; longer is a 400
 RELATED = 10
 RELATED_SCAN = 2000
+RELATED_ITEMS = 100  # the rarest tasks, datasets and methods of a paper that count (SQLite's UNION ALL has a bound)
 TOP_TASKS = 30  # the tasks /datasets offers as filters (the most used; the rest are reached from a row's chips)
 SORTS = ("name", "papers")
+COUNT_BOUND = 1000  # /papers with two filters or more counts its papers up to this ("more than 1000")
 
 
 class BadParam(Exception):
@@ -85,18 +87,21 @@ def _query(**params) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
-def _pager(path: str, page: int, per_page: int, total: int, **params) -> dict:
-    """The page's place in the list and the links to the others (per_page kept only when not the default)."""
+def _pager(path: str, page: int, per_page: int, total: int, more: bool = False, **params) -> dict:
+    """The page's place in the list and the links to the others (per_page kept only when not the default).
+    ``more``: the list has more than ``total`` rows (counted up to a bound); its pages go on past the last counted."""
     last = max(1, math.ceil(total / per_page))
+    if more:
+        last = max(last, page + 1)
     keep = dict(params, per_page=per_page if per_page != PER_PAGE else None)
 
     def href(n: int) -> str:
         return path + _query(**keep, page=n if n > 1 else None)
 
-    return {"page": page, "per_page": per_page, "total": total, "last": last,
+    return {"page": page, "per_page": per_page, "total": total, "more": more, "last": last,
             "first_row": (page - 1) * per_page + 1 if total else 0, "last_row": min(total, page * per_page),
             "prev": href(page - 1) if page > 1 else None, "next": href(page + 1) if page < last else None,
-            "first": href(1) if page > 2 else None, "end": href(last) if page < last - 1 else None,
+            "first": href(1) if page > 2 else None, "end": href(last) if page < last - 1 and not more else None,
             "sizes": [(n, path + _query(**dict(params, per_page=n if n != PER_PAGE else None))) for n in (20, 50, 100, 500)]}
 
 
@@ -180,10 +185,10 @@ def datasets_view(pages, params: dict) -> Page:
         ids = list(facets)
         for f in cat.rows("SELECT f.dataset, f.facet, f.value, k.name FROM dataset_facet f "
                           "LEFT JOIN task_keys k ON f.facet = 'task' AND k.key = f.value "
-                          f"WHERE f.dataset IN ({_placeholders(ids)}) ORDER BY f.facet, f.value", ids):
+                          f"WHERE f.dataset IN ({_placeholders(ids)})", ids):
             facets[f["dataset"]][f["facet"]].append((f["value"], f["name"] or f["value"]))
     for r in rows:
-        r.update(facets[r["id"]])
+        r.update({facet: sorted(values) for facet, values in facets[r["id"]].items()})
     filters = {"modality": modality, "language": language, "task": task[0] if task else ""}
     options = pages.site.per_generation("lists.dataset_options", lambda: _dataset_options(cat))
     path = pages.links().path("datasets")
@@ -247,9 +252,9 @@ def methods_view(pages, params: dict) -> Page:
     areas = pages.site.per_generation("lists.method_areas", lambda: cat.rows(
         "SELECT area AS key, MIN(area_name) AS name, COUNT(DISTINCT method) AS n FROM method_collection "
         "WHERE area IS NOT NULL GROUP BY area ORDER BY name"))
-    collections = cat.rows(
+    collections = pages.site.per_generation(f"lists.method_collections:{area[0] if area else ''}", lambda: cat.rows(
         "SELECT collection AS key, MIN(collection_name) AS name, COUNT(DISTINCT method) AS n FROM method_collection "
-        + ("WHERE area = ? " if area else "") + "GROUP BY collection ORDER BY name", (area[0],) if area else ())
+        + ("WHERE area = ? " if area else "") + "GROUP BY collection ORDER BY name", (area[0],) if area else ()))
     path = pages.links().path("methods")
 
     def with_(**changed) -> str:
@@ -288,6 +293,7 @@ def papers_view(pages, params: dict) -> Page:
                 n = cat.value(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (found[0],))
                 chosen.append((name, table, column, found[0], found[1], n))
         offset = (page - 1) * per_page
+        more = False
         if not chosen:
             total = _paper_total(pages, cat)
             _check_page(page, per_page, total, "the papers")
@@ -302,11 +308,20 @@ def papers_view(pages, params: dict) -> Page:
                 where.append(f"EXISTS (SELECT 1 FROM {other} o WHERE o.paper = l.paper AND o.{other_column} = ?)")
                 args.append(other_value)
             clause = " AND ".join(where)
-            total = chosen[0][5] if len(chosen) == 1 else cat.value(f"SELECT COUNT(*) FROM {table} l WHERE {clause}", args)
-            _check_page(page, per_page, total, "these papers")
+            if len(chosen) == 1:
+                total = chosen[0][5]
+            else:  # counted up to a bound: two filters of 50,000 papers each take 100 ms to intersect whole
+                bound = max(COUNT_BOUND, offset + per_page)
+                total = cat.value(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} l WHERE {clause} LIMIT ?)", args + [bound + 1])
+                more = total > bound
+                total = min(total, bound)
+            if not more:
+                _check_page(page, per_page, total, "these papers")
             ids = [r["paper"] for r in cat.rows(f"SELECT l.paper FROM {table} l WHERE {clause} "
                                                 "ORDER BY l.day DESC, l.paper DESC LIMIT ? OFFSET ?",
                                                 args + [per_page, offset])]
+            if page > 1 and not ids:
+                raise BadParam(404, f"there is no page {page} of these papers")
     except BadParam as err:
         return _failed("papers.html", title, err)
     rows = _papers_by_id(cat, ids)
@@ -319,7 +334,7 @@ def papers_view(pages, params: dict) -> Page:
     return Page(200, "papers.html", {
         "title": title, "ready": True, "error": None, "papers": rows, "filters": filters,
         "chosen": [{"what": c[0], "key": c[3], "name": c[4]} for c in chosen], "with_": with_,
-        "pager": _pager(path, page, per_page, total, **filters)})
+        "pager": _pager(path, page, per_page, total, more, **filters)})
 
 
 def _papers_by_id(cat, ids: list[int]) -> list[dict]:
@@ -357,30 +372,43 @@ def related(cat, paper_iri: str, total: int | None = None, limit: int = RELATED)
     if me is None:
         return []
     total = total or cat.value("SELECT COUNT(*) FROM papers")
-    scores: dict[int, float] = {}
-    days: dict[int, int] = {}
-    shared: dict[int, list[tuple[float, str, str, str]]] = {}
+    items = []  # (weight, kind, key, name) of what this paper has that another has too
     for kind, table, column, names in SHARED:
-        items = cat.rows(f"SELECT l.{column} AS key, n.name AS name, "
-                         f"(SELECT COUNT(*) FROM {table} c WHERE c.{column} = l.{column}) AS n "
-                         f"FROM {table} l LEFT JOIN {names} n ON n.key = l.{column} WHERE l.paper = ?", (me,))
-        for item in items:
-            if item["n"] < 2:
-                continue
-            weight = math.log(total / item["n"]) + 1e-9  # > 0 even when every paper has it
-            for r in cat.rows(f"SELECT paper, day FROM {table} WHERE {column} = ? ORDER BY day DESC, paper DESC "
-                              "LIMIT ?", (item["key"], RELATED_SCAN + 1)):
-                if r["paper"] == me:
-                    continue
-                scores[r["paper"]] = scores.get(r["paper"], 0.0) + weight
-                days[r["paper"]] = r["day"]
-                shared.setdefault(r["paper"], []).append((weight, kind, item["key"], item["name"] or item["key"]))
-    best = sorted(scores, key=lambda p: (-round(scores[p], 9), -days[p], p))[:limit]
+        for item in cat.rows(f"SELECT l.{column} AS key, n.name AS name, "
+                             f"(SELECT COUNT(*) FROM {table} c WHERE c.{column} = l.{column}) AS n "
+                             f"FROM {table} l LEFT JOIN {names} n ON n.key = l.{column} WHERE l.paper = ?", (me,)):
+            if item["n"] > 1:
+                items.append((math.log(total / item["n"]), kind, item["key"], item["name"] or item["key"]))
+    if not items:
+        return []
+    items.sort(key=lambda i: (-i[0], i[1], i[3]))
+    items = items[:RELATED_ITEMS]
+    # Summed in SQL (one statement, the GIL released): each item's most recent RELATED_SCAN papers and its weight.
+    tables = {kind: (table, column) for kind, table, column, _ in SHARED}
+    parts, args = [], []
+    for weight, kind, item_key, _ in items:
+        table, column = tables[kind]
+        parts.append(f"SELECT * FROM (SELECT paper, day, ? AS w FROM {table} WHERE {column} = ? "
+                     "ORDER BY day DESC, paper DESC LIMIT ?)")
+        args += [weight, item_key, RELATED_SCAN + 1]
+    best = cat.rows(f"SELECT paper, ROUND(SUM(w), 9) AS score, MAX(day) AS day FROM ({' UNION ALL '.join(parts)}) "
+                    "WHERE paper != ? GROUP BY paper ORDER BY score DESC, day DESC, paper LIMIT ?", args + [me, limit])
+    ids = [r["paper"] for r in best]
+    scores = {r["paper"]: r["score"] for r in best}
+    # What each of them shares with this paper, the rarest first.
+    weight_of = {(kind, item_key): (weight, name) for weight, kind, item_key, name in items}
+    shared: dict[int, list] = {i: [] for i in ids}
+    if ids:
+        for kind, table, column, _ in SHARED:
+            for r in cat.rows(f"SELECT paper, {column} AS key FROM {table} WHERE paper IN ({_placeholders(ids)})", ids):
+                found = weight_of.get((kind, r["key"]))
+                if found:
+                    shared[r["paper"]].append((-found[0], kind, found[1], r["key"]))
     out = []
-    for row in _papers_by_id(cat, best):
+    for row in _papers_by_id(cat, ids):
         out.append({"iri": row["iri"], "title": row["title"], "date": row["date"], "score": round(scores[row["id"]], 3),
-                    "shared": [{"kind": k, "key": key, "name": name}
-                               for _, k, key, name in sorted(shared[row["id"]], key=lambda s: (-s[0], s[1], s[3]))]})
+                    "shared": [{"kind": kind, "key": item_key, "name": name}
+                               for _, kind, name, item_key in sorted(shared[row["id"]])]})
     return out
 
 
