@@ -45,7 +45,7 @@ class Form(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag == "form" and "submit-form" in (a.get("class") or ""):
+        if tag == "form" and "submit-results" in (a.get("class") or ""):
             self._in_form, self.action = True, a.get("action")
         elif self._in_form and tag == "input":
             self.fields.append((a.get("name") or "", a.get("type") or "text", a.get("value") or ""))
@@ -147,7 +147,7 @@ def test_submit_without_tokens_says_how_to_turn_submissions_on(store):
     html = body.decode("utf-8")
     assert status == 404 and headers["content-type"].startswith("text/html")  # the API is off: 404, as the API's
     assert 'id="off"' in html and "pwc-kg tokens add" in html and "<h1>Submit results</h1>" in html
-    assert "submit-form" not in html
+    assert "submit-results" not in html
 
 
 def test_submit_renders_the_form_for_any_benchmark(with_tokens):
@@ -240,5 +240,5 @@ def test_screenshots_of_about_and_submit(with_tokens, lamini_store, browser, tmp
             pytest.xfail("GET /submit goes to submissions/api.py, which answers 405 (the form takes POST) before "
                          "the pages are asked: it should hand GET/HEAD /submit to pages.respond('/submit', ...)")
         browser.get(server.url + "submit?benchmark=" + PIQA)
-        assert browser.find_element(By.CSS_SELECTOR, "form.submit-form").is_displayed()
+        assert browser.find_element(By.CSS_SELECTOR, "form.submit-results").is_displayed()
         screenshot(browser, "submit")
