@@ -1,6 +1,7 @@
 """What a person sees: the pages driven in a real headless browser (Debian's chromium) against the
-real server on a free loopback port: the search, a leaderboard with its chart. Takes the README's
-screenshot of the benchmark page (``docs/img/benchmark-page.png``).
+real server on a free loopback port: the search (a model's aliases under it), a paged leaderboard
+with its chart. Takes the README's screenshot of the benchmark page (``docs/img/benchmark-page.png``)
+and one of a search (``tests/screenshots/search-aliases.png``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import pwc_kg
 from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.server import BackgroundServer
 
-from browsing import CHROMEDRIVER, CHROMIUM
+from browsing import CHROMEDRIVER, CHROMIUM, screenshot
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "img" / "benchmark-page.png"
 
@@ -66,7 +67,8 @@ def test_the_benchmark_page_shows_the_leaderboard_and_its_chart(server, browser,
     path = bench.split("/resource/", 1)[1]
     browser.get(server.url + path)
     rows = browser.find_elements(By.CSS_SELECTOR, "#leaderboard tbody tr")
-    assert len(rows) == len(board) > 100
+    assert len(rows) == 100 < len(board)  # the first page of the leaderboard
+    assert browser.find_element(By.CSS_SELECTOR, "#pager .showing").text == f"Showing 1–100 of {len(board)} results"
     first = rows[0].find_elements(By.TAG_NAME, "td")
     assert first[0].text == "1" and first[2].text == f"{board[0]['value']:g}"
     assert first[1].text.startswith(board[0]["model"])
@@ -75,7 +77,7 @@ def test_the_benchmark_page_shows_the_leaderboard_and_its_chart(server, browser,
     assert svg.is_displayed() and svg.size["width"] > 500 and svg.size["height"] > 200
     points = svg.find_elements(By.CSS_SELECTOR, "circle.point")
     records = svg.find_elements(By.CSS_SELECTOR, "circle.record")
-    assert len(points) == sum(1 for r in board if r.get("date")) and 5 < len(records) < len(points)
+    assert 5 < len(records) < len(points) <= 100 + len(records)  # the records and the rows of this page
     assert all(p.is_displayed() for p in records)
     step = svg.find_element(By.CSS_SELECTOR, "path.sota-step")
     assert step.is_displayed() and step.size["width"] > 300
@@ -84,6 +86,13 @@ def test_the_benchmark_page_shows_the_leaderboard_and_its_chart(server, browser,
     browser.save_screenshot(str(SCREENSHOT))
     browser.set_window_size(1280, 1000)
     assert SCREENSHOT.stat().st_size < 400_000
+    # the next page: a link, the rows after the first 100, in rank order
+    browser.find_element(By.CSS_SELECTOR, '#pager a[rel="next"]').click()
+    WebDriverWait(browser, 20).until(lambda b: "page=2" in b.current_url)
+    ranks = [int(tr.find_elements(By.TAG_NAME, "td")[0].text)
+             for tr in browser.find_elements(By.CSS_SELECTOR, "#leaderboard tbody tr")]
+    assert len(ranks) == min(100, len(board) - 100) and ranks == sorted(ranks) and ranks[0] > 1
+    browser.back()
     # the metric selector and the extra-training-data filter work without JavaScript: a GET form
     Select(browser.find_element(By.NAME, "metric")).select_by_value("f1")
     browser.find_element(By.CSS_SELECTOR, "form.board-options button").click()
@@ -92,7 +101,7 @@ def test_the_benchmark_page_shows_the_leaderboard_and_its_chart(server, browser,
     assert header[2] == "F1"
     values = [float(tr.find_elements(By.TAG_NAME, "td")[2].text)
               for tr in browser.find_elements(By.CSS_SELECTOR, "#leaderboard tbody tr")]
-    assert values == sorted(values, reverse=True)
+    assert values == sorted(values, reverse=True) and len(values) == 100
     browser.find_element(By.LINK_TEXT, "without extra training data").click()
     WebDriverWait(browser, 20).until(lambda b: "extra=no" in b.current_url)
     assert browser.find_element(By.CSS_SELECTOR, "p.metric-links strong:last-of-type").text == "without extra training data"
@@ -105,3 +114,32 @@ def test_a_paper_page_in_the_browser(server, browser):
     assert browser.find_element(By.TAG_NAME, "h1").text == "Question Answering"
     links = browser.find_elements(By.CSS_SELECTOR, "#benchmarks a")
     assert any(a.text == "SQuAD2.0" for a in links)
+
+
+@pytest.fixture(scope="module")
+def aliased_server(tmp_path_factory):
+    """The seed paper with the Hugging Face model cards: its models have owl:sameAs aliases."""
+    from conftest import FIXTURES, LAMINI
+
+    store = tmp_path_factory.mktemp("browser-aliased") / "store"
+    lineage = Path(__file__).resolve().parents[1] / "ontology" / "lineage.csv"
+    pwc_kg.build([str(LAMINI), str(FIXTURES / "model-cards"), str(lineage)], store)
+    with BackgroundServer(ServeConfig(store=str(store), port=0, workers=1)) as srv:
+        assert srv.app.pages is not None and srv.app.pages.search_index(wait=60) is not None
+        yield srv
+
+
+def test_searching_lamini_shows_the_paper_first_and_each_model_with_its_aliases(aliased_server, browser):
+    from selenium.webdriver.common.by import By
+
+    browser.get(aliased_server.url + "search?q=LaMini")
+    hits = browser.find_elements(By.CSS_SELECTOR, "li.hit")
+    assert hits[0].find_element(By.CSS_SELECTOR, ".kind").text == "PAPER"
+    assert hits[0].find_element(By.TAG_NAME, "a").text.startswith("LaMini-LM")
+    models = [h for h in hits if h.find_element(By.CSS_SELECTOR, ".kind").text == "MODEL"]
+    names = [h.find_element(By.TAG_NAME, "a").text for h in models]
+    assert len(names) == len(set(names)) and "LaMini-GPT 1.5B" in names
+    gpt = models[names.index("LaMini-GPT 1.5B")]
+    alias = gpt.find_element(By.CSS_SELECTOR, ".aliases")
+    assert alias.is_displayed() and "MBZUAI/LaMini-GPT-1.5B" in alias.text
+    screenshot(browser, "search-aliases")

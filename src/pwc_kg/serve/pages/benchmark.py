@@ -145,7 +145,7 @@ def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], l
         # The links to other pages keep the metric and the filter as the page was asked for them.
         paging = Paging.of(params, keep={"metric": wanted, "extra": "" if with_extra else "no"}).check(board["count"])
     except BadParam as e:
-        return bad_request(e, entity.label, "benchmark.html", **{**context, "metric": None})
+        return bad_request(e, "benchmark.html", **{**context, "metric": None})
     page, excluded = leaderboard_page(reads, entity.iri, metric["iri"], with_extra, board["higher"], paging)
     records = reads.select(_RECORDS, {"board": ox.NamedNode(board["iri"])}) if board["iri"] else []
     details = row_details(reads, page + [r["result"].value for r in records], with_extra)

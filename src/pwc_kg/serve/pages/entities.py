@@ -177,7 +177,7 @@ def dataset_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | No
         paging = Paging.of(params, keep=kept(params, "subsets_page", "subsets_per_page"))
         subset_paging = Paging.of(params, keep=kept(params, "page", "per_page"), prefix="subsets_")
     except BadParam as e:
-        return bad_request(e, entity.label, "dataset.html", entity=entity)
+        return bad_request(e, "dataset.html", title=entity.label, entity=entity)
     benchmarks = [{"iri": r["benchmark"].value, "task": text(r.get("task")), "task_iri": r["task_iri"].value,
                    "dataset": text(r.get("dataset_name")), "results": integer(r.get("results")) or 0,
                    "metrics": integer(r.get("metrics")) or 0}
@@ -189,7 +189,7 @@ def dataset_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | No
         paging.check(len(benchmarks))
         subset_paging.check(len(subsets))
     except BadParam as e:
-        return bad_request(e, entity.label, "dataset.html", entity=entity)
+        return bad_request(e, "dataset.html", title=entity.label, entity=entity)
     loaders = reads.props_of([v.term.value for v in entity.all(PWC.dataLoader)], [PWC.url, PWC.framework])
     external = _links_of(entity, [("Homepage", PWC.homepage), ("Papers With Code", PWC.pwcPage)])
     return Page(200, "dataset.html", {
@@ -235,7 +235,7 @@ def metric_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | Non
         count = reads.internal("metric-benchmark-count", node)
         paging.check((integer(count[0].get("n")) if count else 0) or 0)
     except BadParam as e:
-        return bad_request(e, entity.label, "metric.html", entity=entity)
+        return bad_request(e, "metric.html", title=entity.label, entity=entity)
     rows = reads.internal("metric-benchmarks", node, paging.per_page, paging.offset)
     names = reads.props_of([r["benchmark"].value for r in rows], [PWC.name])  # for the listed ones only
     benchmarks = {}

@@ -109,7 +109,7 @@ def model_page(reads: Reads, entity: Entity, kg, params: dict[str, list[str]] | 
     try:
         paging = Paging.of(params or {})
     except BadParam as e:
-        return bad_request(e, entity.label, "model.html", entity=entity)
+        return bad_request(e, "model.html", title=entity.label, entity=entity)
     aliases = reads.named("same-as", model=ox.NamedNode(iri))
     names: dict[str, set[str]] = {}
     for r in aliases:
@@ -123,7 +123,7 @@ def model_page(reads: Reads, entity: Entity, kg, params: dict[str, list[str]] | 
     try:
         paging.check(len(results))
     except BadParam as e:
-        return bad_request(e, entity.label, "model.html", entity=entity)
+        return bad_request(e, "model.html", title=entity.label, entity=entity)
     edges = kg.lineage(iri)
     compare = kg.compare(iri)
     return Page(200, "model.html", {

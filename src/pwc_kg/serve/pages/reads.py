@@ -122,11 +122,11 @@ def kept(params: dict[str, list[str]], *names: str) -> dict[str, str]:
     return {n: params[n][0] for n in names if params.get(n) and params[n][0]}
 
 
-def bad_request(error: BadParam, title: str, template: str, **context) -> "Page":
+def bad_request(error: BadParam, template: str, **context) -> "Page":
     """The page of a bad parameter: its status (400 or 404) and what was wrong, on the page's own template."""
     from .page import Page
 
-    return Page(error.status, template, {"title": title, "bad": str(error), **context})
+    return Page(error.status, template, {**context, "bad": str(error)})
 
 _DESCRIBE = f"""SELECT DISTINCT ?p ?o ?name ?title ?pref WHERE {{
   ?s ?p ?o .
