@@ -266,3 +266,22 @@ def test_the_wheel_carries_yasgui_and_the_pages(tmp_path):
             inside = "pwc_kg/" + f.relative_to(REPO / "src" / "pwc_kg").as_posix()
             assert inside in names, inside
             assert z.read(inside) == f.read_bytes(), inside
+
+
+@needs_browser
+def test_tabs_kept_from_another_address_query_this_server(server, browser):
+    """YASGUI keeps its tabs in the browser's storage, endpoint included: a tab kept while the server had
+    another address would query that address (refused by the page's connect-src 'self')."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server.url + "sparql")
+    wait = WebDriverWait(browser, 30)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".yasgui .CodeMirror")))
+    browser.execute_script("window.pwcSparql.getTab().setEndpoint('http://127.0.0.1:1/sparql')")
+    browser.refresh()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".yasgui .CodeMirror")))
+    endpoints = browser.execute_script(
+        "var y = window.pwcSparql; return y.persistentConfig.getTabs().map(function (t) { return y.getTab(t).getEndpoint(); })")
+    assert endpoints and set(endpoints) == {server.url + "sparql"}

@@ -43,6 +43,11 @@
     yasqe: { value: config.first ? config.examples[config.first].text : "" },
     yasr: { prefixes: config.prefixes }
   });
+  // Tabs kept from an earlier visit keep their endpoint: this server's, whatever its address was then.
+  yasgui.persistentConfig.getTabs().forEach(function (id) {
+    var tab = yasgui.getTab(id);
+    if (tab && tab.getEndpoint() !== endpoint) { tab.setEndpoint(endpoint); }
+  });
   document.getElementById("sparql-form").hidden = true;
   document.documentElement.classList.add("has-yasgui");
   window.pwcSparql = yasgui; // for whoever drives the page (the tests do)
