@@ -286,3 +286,27 @@ def test_tabs_kept_from_another_address_query_this_server(server, browser):
     endpoints = browser.execute_script(
         "var y = window.pwcSparql; return y.persistentConfig.getTabs().map(function (t) { return y.getTab(t).getEndpoint(); })")
     assert endpoints and set(endpoints) == {server.url + "sparql"}
+
+
+@needs_browser
+def test_the_editor_completes_the_ontologys_prefixes_classes_and_properties(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from pwc_kg.serve.pages.query import ontology_terms
+
+    terms = ontology_terms()
+    assert "https://w3id.org/pwc-kg/ontology#Paper" in terms["classes"]
+    assert "https://w3id.org/pwc-kg/ontology#title" in terms["properties"]
+    browser.get(server.url + "sparql")
+    wait = WebDriverWait(browser, 30)
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".yasgui .CodeMirror")))
+    head = "PREFIX pwc: <https://w3id.org/pwc-kg/ontology#>\nSELECT * WHERE { ?x "
+    for text, wanted in ((head + "a pwc:Pa", "pwc:Paper"), (head + "pwc:tit", "pwc:title"),
+                         ("PREFIX pw", "pwc: <https://w3id.org/pwc-kg/ontology#>")):
+        browser.execute_script("var y = window.pwcSparql.getTab().getYasqe(); y.setValue(arguments[0]); y.focus();"
+                               "y.getDoc().setCursor(y.getDoc().lastLine(), 1000); y.autocomplete();", text)
+        wait.until(lambda b: wanted in [e.text for e in b.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")])
+    requested = browser.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert all(urlsplit(u).netloc == urlsplit(server.url).netloc for u in requested), requested

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -166,6 +167,28 @@ def ui_examples(reads) -> list[dict]:
     return out
 
 
+_OWL = "http://www.w3.org/2002/07/owl#"
+_PROPERTY_TYPES = {_OWL + "ObjectProperty", _OWL + "DatatypeProperty", _OWL + "AnnotationProperty",
+                   "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property"}
+
+
+@lru_cache(maxsize=1)
+def ontology_terms() -> dict[str, list[str]]:
+    """The ontology's classes and properties (ontology/pwc.ttl), for the editor's class and property
+    completion (YASGUI's own asks the Linked Open Vocabularies service: off)."""
+    from ...vocab import PWC_NS, RDF, ontology_path
+
+    classes, properties = set(), set()
+    for quad in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
+        if quad.predicate.value != RDF.type or not quad.subject.value.startswith(PWC_NS):
+            continue
+        if quad.object.value == _OWL + "Class":
+            classes.add(quad.subject.value)
+        elif quad.object.value in _PROPERTY_TYPES:
+            properties.add(quad.subject.value)
+    return {"classes": sorted(classes), "properties": sorted(properties)}
+
+
 def sparql_ui_page(pages, params: dict[str, list[str]]) -> Page:
     """GET /sparql from a browser: YASGUI over this server's endpoint (the plain form for no-JS clients)."""
     from ...vocab import PREFIXES
@@ -175,7 +198,7 @@ def sparql_ui_page(pages, params: dict[str, list[str]]) -> Page:
     prefixes = dict(sorted(PREFIXES.items()))
     config = {"endpoint": links.path("sparql"), "base_iri": links.base, "local_prefix": links.prefix,
               "prefixes": prefixes, "examples": {e["name"]: {"title": e["title"], "text": e["text"]} for e in examples},
-              "first": examples[0]["name"] if examples else None}
+              "first": examples[0]["name"] if examples else None, **ontology_terms()}
     return Page(200, "sparql_ui.html", {"title": "SPARQL", "examples": examples, "prefixes": prefixes,
                                          "config": config, "text": examples[0]["text"] if examples else ""},
                 headers=[("Content-Security-Policy", SPARQL_UI_CSP)])

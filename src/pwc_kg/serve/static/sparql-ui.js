@@ -1,9 +1,9 @@
 /* The /sparql page in a browser: starts YASGUI (static/yasgui/, the vendored @zazuko/yasgui) on this
    server's endpoint, from the JSON the page carries (#sparql-ui-config: the endpoint, the base IRI,
-   the ontology's prefixes, the named queries as examples). Nothing is loaded from anywhere else:
-   the completers that ask the Linked Open Vocabularies service (class, property) are left out, the
-   prefix completer uses the bundled prefix.cc list plus ours (no prefixCcApi), there is no CORS proxy
-   and the endpoint list holds this server only. */
+   the ontology's prefixes, classes and properties, the named queries as examples). Nothing is loaded
+   from anywhere else: the class and property completers complete the ontology's terms instead of
+   asking the Linked Open Vocabularies service, the prefix completer uses the bundled prefix.cc list
+   plus ours (no prefixCcApi), there is no CORS proxy and the endpoint list holds this server only. */
 (function () {
   "use strict";
   var holder = document.getElementById("sparql-ui-config");
@@ -29,8 +29,12 @@
       });
     }
   }, false);
+  // Classes and properties: the ontology's, from the page (YASGUI's own completers ask lov.linkeddata.es).
+  Yasqe.forkAutocompleter("class", { name: "pwc-classes", bulk: true, persistenceId: null, get: config.classes }, false);
+  Yasqe.forkAutocompleter("property", { name: "pwc-properties", bulk: true, persistenceId: null,
+                                        get: config.properties }, false);
   // The defaults are merged index by index into a tab's settings: set them, not a partial list.
-  Yasqe.defaults.autocompleters = ["variables", "pwc-prefixes"];
+  Yasqe.defaults.autocompleters = ["variables", "pwc-prefixes", "pwc-classes", "pwc-properties"];
   Yasqe.defaults.prefixCcApi = null;
 
   var yasgui = new Yasgui(mount, {
