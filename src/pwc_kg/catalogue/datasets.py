@@ -37,7 +37,7 @@ class DatasetsTable(Table):
 
     def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:
         benchmarks = {r["dataset"]: int(r["benchmarks"]) for r in internal_rows(store, "dataset-benchmarks")}
-        papers = Counter(r["dataset"] for r in internal_rows(store, "paper-datasets"))
+        papers = Counter(d for _, d in {(r["paper"], r["dataset"]) for r in internal_rows(store, "paper-datasets")})
         ids: dict[str, int] = {}
         rows = []
         for n, r in enumerate(sorted(internal_rows(store, "dataset-rows"), key=lambda r: r["dataset"]), start=1):

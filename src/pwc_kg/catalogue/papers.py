@@ -103,7 +103,7 @@ class PapersTable(Table):
         db.executemany("INSERT INTO papers VALUES (?, ?, ?, ?, ?, ?)", rows)
         del rows, code, results
         for table, query, column, kind in LINKS:
-            db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)",
+            db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?)",  # a pair twice: once
                            ((key(r[column], kind), ids[r["paper"]][1], ids[r["paper"]][0])
                             for r in internal_rows(store, query) if r["paper"] in ids))
 
