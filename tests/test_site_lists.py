@@ -338,6 +338,19 @@ def test_paging_keeps_the_filters_and_the_order(lists):
     assert status == 200 and [r[1] for r in page.tables["papers"]] == ["P1 shares A and M1", "P2 shares A and B"]
 
 
+def test_two_filters_count_up_to_a_bound_and_page_on(lists, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_BOUND", 1)
+    both = {"task": "task-b", "dataset": "d1"}  # P0 alone has both
+    status, html, page = render(lists, "/papers", task="task-a", method="m1", per_page="1")
+    assert status == 200 and "of more than 1" in " ".join("".join(page.text).split())
+    assert [r[1] for r in page.tables["papers"]] == ["P0 focus"]
+    status, html, page = render(lists, "/papers", task="task-a", method="m1", per_page="1", page="2")
+    assert status == 200 and [r[1] for r in page.tables["papers"]] == ["P1 shares A and M1"]
+    assert render(lists, "/papers", task="task-a", method="m1", per_page="1", page="3")[0] == 404
+    status, html, page = render(lists, "/papers", per_page="1", **both)
+    assert status == 200 and [r[1] for r in page.tables["papers"]] == ["P0 focus"] and "more than" not in html
+
+
 @pytest.mark.parametrize("path, params, status", [
     ("/datasets", {"page": "0"}, 400), ("/datasets", {"page": "x"}, 400), ("/datasets", {"page": "9" * 30}, 400),
     ("/datasets", {"per_page": "501"}, 400), ("/datasets", {"per_page": "-1"}, 400), ("/datasets", {"sort": "id"}, 400),
@@ -347,6 +360,8 @@ def test_paging_keeps_the_filters_and_the_order(lists):
     ("/methods", {"sort": SCRIPT}, 400),
     ("/papers", {"task": SQL}, 404), ("/papers", {"method": SCRIPT}, 404), ("/papers", {"dataset": "nope"}, 404),
     ("/papers", {"page": "100000"}, 404), ("/papers", {"per_page": "0"}, 400), ("/papers", {"page": "1.5"}, 400),
+    ("/papers", {"page": "²"}, 400), ("/papers", {"page": "١"}, 400), ("/papers", {"task": "\ud800"}, 400),
+    ("/papers", {"task": "task-a", "method": "m1", "page": "9"}, 404),
 ])
 def test_bad_parameters_get_a_clear_answer(lists, path, params, status):
     got, html, page = render(lists, path, **params)

@@ -18,7 +18,8 @@ A task, method, dataset, area or collection is named by its key (its IRI's path 
 
 Related papers (``related_papers``): the papers that share the most with this one, from the link
 tables: each task, dataset and method the two share counts ``log(N / n)`` (N papers in all, n of them
-with that task, dataset or method: what few papers share says more), ties by date, newest first. A
+with that task, dataset or method: what few papers share says more), ties by date, newest first, then
+by IRI. A
 task, dataset or method of more than ``RELATED_SCAN`` papers counts for its ``RELATED_SCAN`` most
 recent ones only (its weight is small, and reading all 50,000 papers of a popular task would take a
 page's whole time).
@@ -39,6 +40,10 @@ RELATED_SCAN = 2000
 RELATED_ITEMS = 100  # the rarest tasks, datasets and methods of a paper that count (SQLite's UNION ALL has a bound)
 TOP_TASKS = 30  # the tasks /datasets offers as filters (the most used; the rest are reached from a row's chips)
 SORTS = ("name", "papers")
+# Seconds a list waits for the catalogue: one that is there opens at once (on a thread: a server just
+# started has not opened it yet); one being built takes minutes, and the list answers 503 meanwhile.
+CATALOGUE_WAIT = 3.0
+RELATED_WAIT = 0.5  # a paper page waits less: it shows no related papers while the catalogue is not ready
 COUNT_BOUND = 1000  # /papers with two filters or more counts its papers up to this ("more than 1000")
 
 
@@ -55,6 +60,10 @@ def _one(params: dict, name: str) -> str:
     value = values[0].strip()
     if len(value) > MAX_VALUE:
         raise BadParam(400, f"the {name} given is longer than {MAX_VALUE} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: SQLite could not take it
+        raise BadParam(400, f"the {name} given is not text") from None
     return value
 
 
@@ -62,7 +71,7 @@ def _positive(params: dict, name: str, default: int, most: int | None = None) ->
     text = _one(params, name)
     if not text:
         return default
-    if not text.isdigit() or len(text) > 9 or int(text) < 1:
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
         raise BadParam(400, f"{name} must be a whole number from 1{f' to {most}' if most else ''}, not {text!r}")
     value = int(text)
     if most is not None and value > most:
@@ -114,8 +123,8 @@ def _placeholders(values) -> str:
     return ", ".join("?" * len(values))
 
 
-def _catalogue(pages):
-    return pages.catalogue(wait=0.0)
+def _catalogue(pages, wait: float = CATALOGUE_WAIT):
+    return pages.catalogue(wait=wait)
 
 
 def _unready(template: str, title: str) -> Page:
@@ -363,7 +372,7 @@ def related_papers(pages, paper_iri: str) -> list[dict]:
     """The papers most related to this one (see the module's docstring), best first: dicts of
     iri, title, date, score and ``shared`` (kind, key, name) in the order of their weight.
     Empty when the catalogue is not ready or does not know the paper."""
-    cat = _catalogue(pages)
+    cat = _catalogue(pages, RELATED_WAIT)
     return [] if cat is None else related(cat, paper_iri, _paper_total(pages, cat))
 
 
