@@ -131,7 +131,9 @@ def _expected_cells(binding: dict | None) -> tuple[str, str | None]:
         return "", None
     if binding["type"] == "uri":
         iri = binding["value"]
-        base = "https://w3id.org/pwc-kg/resource/"
+        base, ontology = "https://w3id.org/pwc-kg/resource/", "https://w3id.org/pwc-kg/ontology#"
+        if iri.startswith(ontology):  # a term of the ontology: its entry in /ontology
+            return iri, "/ontology#" + iri[len(ontology):]
         return iri, "/" + iri[len(base):] if iri.startswith(base) else iri
     if binding["type"] == "bnode":
         return "_:" + binding["value"], None
@@ -310,3 +312,21 @@ def test_the_editor_completes_the_ontologys_prefixes_classes_and_properties(serv
         wait.until(lambda b: wanted in [e.text for e in b.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")])
     requested = browser.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
     assert all(urlsplit(u).netloc == urlsplit(server.url).netloc for u in requested), requested
+
+
+@needs_browser
+def test_send_to_sparql_from_the_query_page_shows_a_table(server, browser):
+    """The plain query page's "Send to /sparql" button, in a browser: a table of the results, not SPARQL XML."""
+    from selenium.webdriver.common.by import By
+
+    browser.get_log("browser")
+    browser.get(server.url + "query")
+    browser.find_element(By.CSS_SELECTOR, "form.sparql textarea").clear()
+    browser.find_element(By.CSS_SELECTOR, "form.sparql textarea").send_keys(LABELS)
+    browser.find_element(By.CSS_SELECTOR, 'button[formaction="/sparql"]').click()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#sparql-results tbody tr")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "SPARQL results" and len(rows) == 100  # a page of them
+    assert urlsplit(browser.current_url).path == "/sparql"
+    screenshot(browser, "sparql-results")
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
+    assert errors == []

@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from ...queries import EntityNotFound, list_queries, load_query
 from ...queries.run import bind_params
+from ...vocab import PWC_NS
 from .page import Page
 from .reads import Reads
 
@@ -197,6 +198,7 @@ def sparql_ui_page(pages, params: dict[str, list[str]]) -> Page:
     links = pages.links()
     prefixes = dict(sorted(PREFIXES.items()))
     config = {"endpoint": links.path("sparql"), "base_iri": links.base, "local_prefix": links.prefix,
+              "ontology_ns": PWC_NS, "ontology_page": links.path("ontology"),
               "prefixes": prefixes, "examples": {e["name"]: {"title": e["title"], "text": e["text"]} for e in examples},
               "first": examples[0]["name"] if examples else None, **ontology_terms()}
     return Page(200, "sparql_ui.html", {"title": "SPARQL", "examples": examples, "prefixes": prefixes,
@@ -224,8 +226,10 @@ def json_cell(binding: dict | None, links) -> dict:
         return {"text": "", "href": None, "kind": "unbound", "language": None, "datatype": None}
     kind = binding.get("type")
     if kind == "uri":
-        return {"text": binding["value"], "href": links.href(binding["value"]), "kind": "iri", "language": None,
-                "datatype": None}
+        iri = binding["value"]
+        # the ontology's terms: their entries in its documentation here (/ontology#Paper)
+        href = links.path("ontology") + "#" + iri[len(PWC_NS):] if iri.startswith(PWC_NS) else links.href(iri)
+        return {"text": iri, "href": href, "kind": "iri", "language": None, "datatype": None}
     if kind in ("literal", "typed-literal"):
         return {"text": binding["value"], "href": None, "kind": "literal", "language": binding.get("xml:lang"),
                 "datatype": binding.get("datatype")}

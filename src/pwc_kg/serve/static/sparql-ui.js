@@ -80,7 +80,8 @@
     }
   });
 
-  // Links to the entities this server serves go to their pages here, in this window.
+  // Links to the entities this server serves go to their pages here, in this window; the ontology's terms
+  // to the ontology's documentation.
   function localise(root) {
     var anchors = root.querySelectorAll ? root.querySelectorAll("a[href]") : [];
     for (var i = 0; i < anchors.length; i++) {
@@ -88,6 +89,9 @@
       var href = a.getAttribute("href");
       if (href && href.indexOf(config.base_iri) === 0) {
         a.setAttribute("href", config.local_prefix + "/" + href.slice(config.base_iri.length));
+        a.removeAttribute("target");
+      } else if (href && href.indexOf(config.ontology_ns) === 0) { // a term: its entry in the ontology's page
+        a.setAttribute("href", config.ontology_page + "#" + href.slice(config.ontology_ns.length));
         a.removeAttribute("target");
       }
     }
