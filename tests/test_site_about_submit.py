@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from browsing import needs_browser, screenshot
-from test_serve_pages import Parsed, render, served_pages
+from test_serve_pages import render, served_pages
 from test_serve_sparql import fetch
 
 from pwc_kg.derive import directions
@@ -97,8 +97,9 @@ def test_about_shows_the_builds_sources_with_their_sha256(lamini, lamini_store):
     # the build: its generation, and its provenance (when, by which version of pwc-kg)
     store = ox.Store.read_only(str(lamini_store / "current" / "db"))
     (row,) = list(store.query("SELECT ?t ?v WHERE { ?b a <https://w3id.org/pwc-kg/ontology#Build> ; "
-                              "<http://www.w3.org/ns/prov#startedAtTime> ?t ; <https://w3id.org/pwc-kg/ontology#toolVersion> ?v }"))
-    build = dict(zip(("Store generation", "Built", "Built with"), (info["generation"], row["t"].value, f"pwc-kg {row['v'].value}")))
+                              "<http://www.w3.org/ns/prov#startedAtTime> ?t ; "
+                              "<https://w3id.org/pwc-kg/ontology#toolVersion> ?v }"))
+    build = {"Store generation": info["generation"], "Built": row["t"].value, "Built with": f"pwc-kg {row['v'].value}"}
     facts = " ".join(page.text)
     for name, value in build.items():
         assert value in facts, name

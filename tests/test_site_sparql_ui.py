@@ -41,6 +41,9 @@ PREFIX pwc: <https://w3id.org/pwc-kg/ontology#>
 SELECT ?s ?label ?n WHERE {
   { ?s rdfs:label ?label FILTER(LANG(?label) = "en") } UNION { ?s pwc:name ?label } UNION { ?s pwc:resultCount ?n }
 } ORDER BY ?s ?label ?n"""
+# In the browser: what each of YASGUI's tabs says (TABS % "getName"), and every URL the page requested.
+TABS = "var y = window.pwcSparql; return y.persistentConfig.getTabs().map(function (t) { return y.getTab(t).%s(); })"
+REQUESTED = "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +87,8 @@ def test_a_browser_at_the_endpoint_gets_yasgui_with_the_named_queries_and_the_pr
     status, headers, body = fetch(server.url + "sparql", accept=BROWSER)
     assert status == 200 and headers["content-type"] == "text/html; charset=utf-8" and "Accept" in headers["vary"]
     html = body.decode("utf-8")
-    for src in ('src="/static/yasgui/yasgui.min.js"', 'src="/static/sparql-ui.js"', 'href="/static/yasgui/yasgui.min.css"'):
+    for src in ('src="/static/yasgui/yasgui.min.js"', 'src="/static/sparql-ui.js"',
+                'href="/static/yasgui/yasgui.min.css"'):
         assert src in html
     # no inline script (the JSON block is data: never run), nothing from elsewhere
     assert not re.search(r"<script(?![^>]*(?:src=\"/static/|type=\"application/json\"))", html)
@@ -167,8 +171,8 @@ def test_a_browsers_query_gets_a_table_equal_to_the_json_results(server):
     html = fetch(q(server.url, LABELS), accept=BROWSER)[2].decode("utf-8")
     assert re.search(r"<th>s</th><th>label</th><th>n</th>", html)
     # the same results to download, in the SPARQL formats
-    for fmt, ctype in (("json", "application/sparql-results+json"), ("csv", "text/csv"), ("xml", "application/sparql-results+xml"),
-                       ("tsv", "text/tab-separated-values")):
+    for fmt, ctype in (("json", "application/sparql-results+json"), ("csv", "text/csv"),
+                       ("xml", "application/sparql-results+xml"), ("tsv", "text/tab-separated-values")):
         href = re.search(rf'<a href="(\?[^"]*format={fmt})" download>', html)[1].replace("&amp;", "&")
         status, headers, body = fetch(server.url + "sparql" + href, accept=BROWSER)
         assert status == 200 and headers["content-type"].startswith(ctype), fmt
@@ -179,7 +183,8 @@ def test_a_browsers_query_gets_a_table_equal_to_the_json_results(server):
 def test_ask_construct_escaping_and_bad_paging_for_a_browser(server):
     status, _, body = fetch(q(server.url, "ASK { ?s ?p ?o }"), accept=BROWSER)
     assert status == 200 and b'id="boolean"' in body and b"yes (true)" in body
-    construct = "CONSTRUCT { ?s <http://example.org/says> ?o } WHERE { ?s <https://w3id.org/pwc-kg/ontology#name> ?o } LIMIT 5"
+    construct = ("CONSTRUCT { ?s <http://example.org/says> ?o } "
+                 "WHERE { ?s <https://w3id.org/pwc-kg/ontology#name> ?o } LIMIT 5")
     status, _, body = fetch(q(server.url, construct), accept=BROWSER)
     table = Parsed(body.decode("utf-8")).tables["sparql-results"]
     assert status == 200 and len(table) == 5 and all(row[1] == "http://example.org/says" for row in table)
@@ -233,13 +238,13 @@ def test_yasgui_runs_the_piqa_example_with_no_console_error_and_nothing_from_els
     screenshot(browser, "sparql-yasgui")
     # an example opens in a tab of its own
     browser.find_element(By.CSS_SELECTOR, 'a[data-example="leaderboard"]').click()
-    names = browser.execute_script(
-        "var y = window.pwcSparql; return y.persistentConfig.getTabs().map(function (t) { return y.getTab(t).getName(); })")
-    assert "leaderboard" in names and browser.execute_script("return window.pwcSparql.getTab().getName()") == "leaderboard"
+    names = browser.execute_script(TABS % "getName")
+    assert "leaderboard" in names
+    assert browser.execute_script("return window.pwcSparql.getTab().getName()") == "leaderboard"
     # nothing but this server was asked for anything, and the console holds no error (the site has no
     # favicon.ico yet: chromium asks for it on every page, and its 404 is left out here)
     origin = urlsplit(server.url).netloc
-    requested = browser.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    requested = browser.execute_script(REQUESTED)
     assert requested and all(urlsplit(u).netloc == origin for u in requested), requested
     assert any(u.endswith("/sparql") for u in requested)  # the query went to this endpoint
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
@@ -257,8 +262,8 @@ def test_the_wheel_carries_yasgui_and_the_pages(tmp_path):
     tree.mkdir()
     _copy_tree(tree)
     # the sdist, then the wheel from it: as `python -m build` and `pip install .` make them
-    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path / "dist"), str(tree)],
-                          capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path / "dist"),
+                           str(tree)], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     files = [p for p in YASGUI.iterdir()] + [STATIC / "sparql-ui.js"] + [
@@ -285,8 +290,7 @@ def test_tabs_kept_from_another_address_query_this_server(server, browser):
     browser.execute_script("window.pwcSparql.getTab().setEndpoint('http://127.0.0.1:1/sparql')")
     browser.refresh()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".yasgui .CodeMirror")))
-    endpoints = browser.execute_script(
-        "var y = window.pwcSparql; return y.persistentConfig.getTabs().map(function (t) { return y.getTab(t).getEndpoint(); })")
+    endpoints = browser.execute_script(TABS % "getEndpoint")
     assert endpoints and set(endpoints) == {server.url + "sparql"}
 
 
@@ -310,7 +314,7 @@ def test_the_editor_completes_the_ontologys_prefixes_classes_and_properties(serv
         browser.execute_script("var y = window.pwcSparql.getTab().getYasqe(); y.setValue(arguments[0]); y.focus();"
                                "y.getDoc().setCursor(y.getDoc().lastLine(), 1000); y.autocomplete();", text)
         wait.until(lambda b: wanted in [e.text for e in b.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")])
-    requested = browser.execute_script("return performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    requested = browser.execute_script(REQUESTED)
     assert all(urlsplit(u).netloc == urlsplit(server.url).netloc for u in requested), requested
 
 

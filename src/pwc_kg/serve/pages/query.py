@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ...queries import EntityNotFound, list_queries, load_query
 from ...queries.run import bind_params
-from ...vocab import PWC_NS
+from ...vocab import PREFIXES, PWC_NS, RDF, ontology_path
 from .page import Page
 from .reads import Reads
 
@@ -117,7 +117,8 @@ PER_PAGE, MAX_PER_PAGE = 100, 500  # rows of a result table a page shows, by def
 YASGUI_STYLE_HASHES = {
     "column-resizer's grip rules (' .grip-resizable{table-layout:fixed;} ...')":
         "sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=",
-    "column-resizer's drag cursor ('*{cursor:col-resize!important}')": "sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg=",
+    "column-resizer's drag cursor ('*{cursor:col-resize!important}')":
+        "sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg=",
     "the syntax-error tooltip's style attribute ('text-decoration:underline')":
         "sha256-EntWS0hFrz2vH7susM+dPUxvHlL6sBswmM8K80E5oUk=",
 }
@@ -177,8 +178,6 @@ _PROPERTY_TYPES = {_OWL + "ObjectProperty", _OWL + "DatatypeProperty", _OWL + "A
 def ontology_terms() -> dict[str, list[str]]:
     """The ontology's classes and properties (ontology/pwc.ttl), for the editor's class and property
     completion (YASGUI's own asks the Linked Open Vocabularies service: off)."""
-    from ...vocab import PWC_NS, RDF, ontology_path
-
     classes, properties = set(), set()
     for quad in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
         if quad.predicate.value != RDF.type or not quad.subject.value.startswith(PWC_NS):
@@ -192,8 +191,6 @@ def ontology_terms() -> dict[str, list[str]]:
 
 def sparql_ui_page(pages, params: dict[str, list[str]]) -> Page:
     """GET /sparql from a browser: YASGUI over this server's endpoint (the plain form for no-JS clients)."""
-    from ...vocab import PREFIXES
-
     examples = pages.site.per_generation("pages.sparql-ui", lambda: ui_examples(pages.reads))
     links = pages.links()
     prefixes = dict(sorted(PREFIXES.items()))
