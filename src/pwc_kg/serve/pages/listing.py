@@ -27,6 +27,7 @@ page's whole time).
 
 from __future__ import annotations
 
+import functools
 import math
 from urllib.parse import urlencode
 
@@ -202,6 +203,7 @@ def datasets_view(pages, params: dict) -> Page:
     options = pages.site.per_generation("lists.dataset_options", lambda: _dataset_options(cat))
     path = pages.links().path("datasets")
 
+    @functools.lru_cache(maxsize=None)  # a page links the same filters many times: each URL made once
     def with_(**changed) -> str:  # the list with one filter changed, from its first page
         return path + _query(**{**filters, "sort": sort if sort != "name" else None, **changed})
 
@@ -266,6 +268,7 @@ def methods_view(pages, params: dict) -> Page:
         + ("WHERE area = ? " if area else "") + "GROUP BY collection ORDER BY name", (area[0],) if area else ()))
     path = pages.links().path("methods")
 
+    @functools.lru_cache(maxsize=None)
     def with_(**changed) -> str:
         return path + _query(**{**filters, "sort": sort if sort != "name" else None, **changed})
 
@@ -337,6 +340,7 @@ def papers_view(pages, params: dict) -> Page:
     filters = {c[0]: c[3] for c in chosen}
     path = pages.links().path("papers")
 
+    @functools.lru_cache(maxsize=None)
     def with_(**changed) -> str:
         return path + _query(**{**filters, **changed})
 
