@@ -123,7 +123,7 @@ def lists_store(tmp_path_factory) -> Path:
     return store
 
 
-@pytest.fixture(scope="module", params=["lists_store", "lamini_store", "sota_store"])
+@pytest.fixture(scope="module", params=["lists_store", "lamini_store", "sota_store", "quirks_store"])
 def any_store(request) -> Path:
     return request.getfixturevalue(request.param)
 
