@@ -4,8 +4,9 @@ A leaderboard is a benchmark and a metric, counting results that used extra trai
 (``extra``). Its rows are ``queries/internal/sota-rows.rq``; ``sota-all.rq`` gives the same
 leaderboards and results (tested equal).
 
-All SotA (``/sota/all``) pages, sorts and filters this table: one index per column it sorts by, after
-``extra`` (every query of it names the row set), so a page is an indexed ``LIMIT/OFFSET``.
+All SotA (``/sota/all``) pages, sorts and filters this table: for each way it sorts (``SORTS``), one index
+after ``extra`` and ``cost`` (its default leaves cost metrics out) and one after ``extra`` alone (cost
+metrics shown), so a page is an indexed ``LIMIT/OFFSET`` and its count a covering index's.
 """
 
 from __future__ import annotations
@@ -24,6 +25,31 @@ _NUMBERS = ("value",)
 _INTEGERS = ("result_count",)
 
 
+# All SotA's sort keys: the columns each orders by (``serve/pages/browse.py`` names its indexes by them).
+SORTS = {
+    "task": ("task_name COLLATE NOCASE", "dataset_name COLLATE NOCASE", "metric_name COLLATE NOCASE"),
+    "dataset": ("dataset_name COLLATE NOCASE",),
+    "metric": ("metric_name COLLATE NOCASE",),
+    "model": ("model_name COLLATE NOCASE",),
+    "value": ("value",),
+    "date": ("date",),
+    "paper": ("paper_title COLLATE NOCASE",),
+}
+
+
+def sort_index(key: str, cost: bool) -> str:
+    """The index that orders the rows by ``key``: those without cost metrics (``cost`` False) or all."""
+    return f"sota_{'any' if cost else 'nocost'}_by_{key}"
+
+
+def _sort_indexes() -> str:
+    out = []
+    for key, columns in SORTS.items():
+        out.append(f"CREATE INDEX {sort_index(key, False)} ON sota (extra, cost, {', '.join(columns)});")
+        out.append(f"CREATE INDEX {sort_index(key, True)} ON sota (extra, {', '.join(columns)});")
+    return "\n".join(out)
+
+
 class SotaTable(Table):
     name = "sota"
     schema = """
@@ -33,18 +59,10 @@ class SotaTable(Table):
                        direction_source TEXT, value REAL NOT NULL, result_count INTEGER, result TEXT NOT NULL,
                        model_name TEXT, model TEXT, paper TEXT, paper_title TEXT, date TEXT,
                        PRIMARY KEY (board, result));
-    CREATE INDEX sota_task ON sota (task, extra);
+    CREATE INDEX sota_task ON sota (task, extra, cost);
     CREATE INDEX sota_benchmark ON sota (benchmark, extra);
     CREATE INDEX sota_dataset ON sota (dataset, extra);
-    CREATE INDEX sota_by_task ON sota (extra, task_name COLLATE NOCASE, dataset_name COLLATE NOCASE,
-                                       metric_name COLLATE NOCASE);
-    CREATE INDEX sota_by_dataset ON sota (extra, dataset_name COLLATE NOCASE);
-    CREATE INDEX sota_by_metric ON sota (extra, metric_name COLLATE NOCASE);
-    CREATE INDEX sota_by_model ON sota (extra, model_name COLLATE NOCASE);
-    CREATE INDEX sota_by_value ON sota (extra, value);
-    CREATE INDEX sota_by_date ON sota (extra, date);
-    CREATE INDEX sota_by_paper ON sota (extra, paper_title COLLATE NOCASE);
-    """
+    """ + _sort_indexes()
 
     def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:
         seen: set[tuple[str, str]] = set()

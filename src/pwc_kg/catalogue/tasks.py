@@ -102,7 +102,7 @@ class BenchmarksTable(Table):
     CREATE TABLE benchmarks (benchmark TEXT PRIMARY KEY, name TEXT, task TEXT NOT NULL, dataset TEXT,
                              dataset_name TEXT, results INTEGER NOT NULL, metrics INTEGER NOT NULL);
     CREATE INDEX benchmarks_task ON benchmarks (task);
-    CREATE INDEX benchmarks_results ON benchmarks (results DESC, benchmark);
+    CREATE INDEX benchmarks_results ON benchmarks (results DESC, benchmark, metrics);
     CREATE TABLE boards (board TEXT PRIMARY KEY, benchmark TEXT NOT NULL, metric TEXT NOT NULL,
                          metric_name TEXT, result_count INTEGER NOT NULL, higher_is_better INTEGER,
                          cost INTEGER NOT NULL);

@@ -18,6 +18,7 @@ import json
 from datetime import date
 from urllib.parse import urlencode
 
+from ...catalogue.sota import SORTS, sort_index
 from ...vocab import PWC
 from . import entities
 from .page import Page, download, local_name, not_found
@@ -29,16 +30,9 @@ NO_AREA = "no-area"  # the slug of the tasks no area names (areas' slugs are min
 AREA_PREVIEW = 12  # top-level tasks /sota shows of an area (the area's page shows them all)
 SUBTASK_PREVIEW = 8
 
-# All SotA: the sort keys, each the catalogue's columns it orders by (the first indexed after `extra`).
-SORTS = {
-    "task": ("task_name COLLATE NOCASE", "dataset_name COLLATE NOCASE", "metric_name COLLATE NOCASE"),
-    "dataset": ("dataset_name COLLATE NOCASE",),
-    "metric": ("metric_name COLLATE NOCASE",),
-    "model": ("model_name COLLATE NOCASE",),
-    "value": ("value",),
-    "date": ("date",),
-    "paper": ("paper_title COLLATE NOCASE",),
-}
+# All SotA: past this many rows to show, a page reads them in the order of the sort's index (checking the
+# filters row by row) rather than sorting them all; below it, the filters' index finds them and they are sorted.
+ORDERED_SCAN_FROM = 2000
 ORDERS = {"asc": "ASC", "desc": "DESC"}
 FLAGS = {"true": True, "false": False}
 # The columns of All SotA's CSV and JSON: (name in the download, column of the sota table).
@@ -181,6 +175,11 @@ def _area_tasks(cat, area: str | None) -> list[dict]:
     return out
 
 
+def _trees(pages, cat, area: str | None) -> list[dict]:
+    """``_area_tasks``, kept for the generation (the task tree of a large area takes tens of ms to build)."""
+    return pages.site.per_generation(f"browse.trees:{cat.path}:{area}", lambda: _area_tasks(cat, area))
+
+
 def _areas(cat) -> list[dict]:
     """The areas that have tasks, by name, then the tasks no area names."""
     areas = cat.rows("SELECT * FROM areas WHERE tasks > 0 ORDER BY name COLLATE NOCASE, area")
@@ -197,7 +196,7 @@ def sota_page(pages, cat, params):
     """``/sota``: every area with its biggest top-level tasks and their subtasks, each with its counts."""
     areas = []
     for area in _areas(cat):
-        trees = _area_tasks(cat, area["area"])
+        trees = _trees(pages, cat, area["area"])
         areas.append({**area, "trees": trees[:AREA_PREVIEW], "top_level": len(trees)})
     totals = cat.rows("SELECT (SELECT COUNT(*) FROM tasks) AS tasks, (SELECT COUNT(*) FROM benchmarks) AS benchmarks, "
                       "(SELECT COUNT(*) FROM sota WHERE extra = 1 AND cost = 0) AS sota")[0]
@@ -216,7 +215,7 @@ def area_page(pages, cat, params):
     if area is None:
         raise NotThere(f"the area {slug!r}")
     page, per_page = paging(params, 50)
-    trees = _area_tasks(cat, area["area"])
+    trees = _trees(pages, cat, area["area"])
     pager = _pages(page, per_page, len(trees))
     shown = trees[(page - 1) * per_page: page * per_page]
     base = pages.links().path(f"sota/{slug}")
@@ -259,7 +258,7 @@ def _all_sota_query(cat, params) -> dict:
     direction = ORDERS[order]
     order_by = ", ".join(f"{c} {direction}" for c in SORTS[sort]) + f", rowid {direction}"
     return {"sort": sort, "order": order, "extra": extra, "cost": cost, "area": area, "task": task,
-            "where": " AND ".join(where), "args": args, "order_by": order_by,
+            "where": " AND ".join(where), "args": args, "order_by": order_by, "index": sort_index(sort, cost),
             "params": {"area": area_slug, "task": task_slug, "extra": None if extra else "false",
                        "cost": "true" if cost else None}}
 
@@ -276,8 +275,9 @@ def all_sota_page(pages, cat, params):
     page, per_page = paging(params, 100)
     total = cat.value(f"SELECT COUNT(*) FROM sota WHERE {q['where']}", q["args"])
     pager = _pages(page, per_page, total)
-    rows = cat.rows(f"SELECT rowid, {', '.join(_SOTA_COLUMNS)} FROM sota WHERE {q['where']} ORDER BY {q['order_by']} "
-                    f"LIMIT ? OFFSET ?", [*q["args"], per_page, (page - 1) * per_page])
+    source = f"sota INDEXED BY {q['index']}" if total > ORDERED_SCAN_FROM else "sota"
+    rows = cat.rows(f"SELECT rowid, {', '.join(_SOTA_COLUMNS)} FROM {source} WHERE {q['where']} "
+                    f"ORDER BY {q['order_by']} LIMIT ? OFFSET ?", [*q["args"], per_page, (page - 1) * per_page])
     path = pages.links().path("sota/all")
     keep = {**q["params"], "per_page": per_page if per_page != 100 else None}
     sorted_by = {"sort": q["sort"], "order": q["order"]}
@@ -359,8 +359,10 @@ def benchmarks_page(pages, cat, params):
     page, per_page = paging(params, 50)
     total = cat.value("SELECT COUNT(*) FROM benchmarks WHERE metrics > 0")
     pager = _pages(page, per_page, total)
-    rows = cat.rows("SELECT b.*, t.name AS task_name FROM benchmarks b LEFT JOIN tasks t ON t.task = b.task "
-                    "WHERE b.metrics > 0 ORDER BY b.results DESC, b.benchmark LIMIT ? OFFSET ?",
+    # The page's rows are found on the index alone, then joined: a join skipped over by OFFSET costs as much as one shown.
+    rows = cat.rows("SELECT b.*, t.name AS task_name FROM (SELECT rowid AS id FROM benchmarks WHERE metrics > 0 "
+                    "ORDER BY results DESC, benchmark LIMIT ? OFFSET ?) p JOIN benchmarks b ON b.rowid = p.id "
+                    "LEFT JOIN tasks t ON t.task = b.task ORDER BY b.results DESC, b.benchmark",
                     (per_page, (page - 1) * per_page))
     path = pages.links().path("benchmarks")
     keep = {"per_page": per_page if per_page != 50 else None}
