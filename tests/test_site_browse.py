@@ -538,3 +538,19 @@ def test_browse_pages_in_headless_chromium(server, browser):
     browser.get(server.url + "benchmarks")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#notable tbody tr")) == 50
     screenshot(browser, "browse-benchmarks")
+
+
+def test_the_task_pages_benchmarks_are_paged_with_the_params_the_router_passes(sota, sota_db):
+    iri = BASE + "task/dialogue"
+    entity = sota.reads.entity(iri)
+    total = sota_db.execute("SELECT COUNT(*) FROM task_subtree s JOIN benchmarks b ON b.task = s.member "
+                            "WHERE s.task = ?", (iri,)).fetchone()[0]
+    assert total > 4
+    seen = []
+    for page in range(1, -(-total // 4) + 1):
+        out = browse.task_page(sota, entity, {"page": [str(page)], "per_page": ["4"]})
+        assert out.status == 200 and out.context["pager"]["page"] == page
+        seen += [b["iri"] for b in out.context["benchmarks"]]
+    assert len(seen) == len(set(seen)) == total
+    assert browse.task_page(sota, entity, {"page": ["x"]}).status == 400
+    assert browse.task_page(sota, entity, {"page": [str(total)]}).status == 404
