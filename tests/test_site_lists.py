@@ -26,6 +26,7 @@ import pwc_kg
 from pwc_kg import catalogue
 from pwc_kg.catalogue import Catalogue
 from pwc_kg.catalogue.papers import key
+from pwc_kg.queries.binding import bind_values
 from pwc_kg.serve.pages import listing
 
 LISTS = ("datasets", "methods", "papers", "task_keys")
@@ -34,9 +35,10 @@ BASE = "https://w3id.org/pwc-kg/resource/"
 LAMINI_PAPER = BASE + "paper/lamini-lm-a-diverse-herd-of-distilled-models"
 
 
-def select(store: Path, query: str) -> list[dict]:
+def select(store: Path, query: str, **bindings) -> list[dict]:
+    """The rows of a SELECT on the store (values bound with VALUES), as dicts of lexical forms."""
     s = ox.Store.read_only(str(Path(store) / "current" / "db"))
-    results = s.query(PWC + query)
+    results = s.query(bind_values(PWC + query, bindings))
     names = [v.value for v in results.variables]
     return [{n: sol[n].value for n in names if sol[n] is not None} for sol in results]
 
@@ -74,6 +76,9 @@ RELATED_ORDER = ["P1 shares A and M1", "P4 introduced D1", "P2 shares A and B", 
                  CRAFTED_TITLE]
 
 
+ATTENTION = {"collection": "Attention", "area_id": "nlp", "area": "Natural Language Processing"}
+
+
 def lists_archive(folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     rows = [{"model_name": "Model Zero", "paper_title": "P0 focus", "paper_url": "https://paperswithcode.com/paper/p0",
@@ -100,9 +105,8 @@ def lists_archive(folder: Path) -> Path:
                 "code_snippet_url": None, "num_papers": n, "collections": collections}
                for slug, name, n, collections in [
                    ("m1", "M1", 5, [{"collection": "Optimizers", "area_id": "general", "area": "General"}]),
-                   ("m2", "M2", None, [{"collection": "Attention", "area_id": "nlp", "area": "Natural Language Processing"},
-                                       {"collection": SCRIPT, "area_id": "general", "area": "General"}]),
-                   ("m3", "M3", 9, [{"collection": "Attention", "area_id": "nlp", "area": "Natural Language Processing"}]),
+                   ("m2", "M2", None, [ATTENTION, {"collection": SCRIPT, "area_id": "general", "area": "General"}]),
+                   ("m3", "M3", 9, [ATTENTION]),
                    ("m4", "M4", None, [])]]
     code = [{"paper_url": "https://paperswithcode.com/paper/p1", "paper_title": "P1 shares A and M1",
              "paper_arxiv_id": None, "paper_url_abs": None, "paper_url_pdf": None,
@@ -139,7 +143,8 @@ def test_the_papers_table_equals_its_sparql(any_store, tmp_path):
         GROUP BY ?paper""")}
     assert expected and {iri: (r["title"], r["date"]) for iri, r in table.items()} == expected
     code = {r["paper"]: int(r["n"]) for r in select(any_store, """
-        SELECT ?paper (COUNT(DISTINCT ?repo) AS ?n) WHERE { ?paper pwc:codeLink/pwc:repository ?repo } GROUP BY ?paper""")}
+        SELECT ?paper (COUNT(DISTINCT ?repo) AS ?n) WHERE { ?paper pwc:codeLink/pwc:repository ?repo }
+        GROUP BY ?paper""")}
     results = {r["paper"]: int(r["n"]) for r in select(any_store, """
         SELECT ?paper (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a pwc:EvaluationResult ; pwc:reportedIn ?paper }
         GROUP BY ?paper""")}
@@ -153,7 +158,8 @@ LINK_ORACLES = {
         { ?paper pwc:hasTask ?x } UNION { ?r pwc:reportedIn ?paper ; pwc:benchmark/pwc:task ?x } }"""),
     "paper_method": ("method", "SELECT DISTINCT ?paper ?x WHERE { ?paper pwc:usesMethod ?x }"),
     "paper_dataset": ("dataset", """SELECT DISTINCT ?paper ?x WHERE {
-        { ?r pwc:reportedIn ?paper ; pwc:benchmark/pwc:dataset ?x } UNION { ?x a pwc:Dataset ; pwc:introducedIn ?paper } }"""),
+        { ?r pwc:reportedIn ?paper ; pwc:benchmark/pwc:dataset ?x }
+        UNION { ?x a pwc:Dataset ; pwc:introducedIn ?paper } }"""),
 }
 
 
@@ -201,15 +207,17 @@ def test_the_methods_tables_equal_their_sparql(any_store, tmp_path):
     assert {iri: r["papers"] for iri, r in table.items()} == {iri: uses[iri] for iri in table}
     groups = {(r["iri"], r["collection"], r["area"]) for r in cat.rows(
         "SELECT m.iri, c.collection, c.area FROM method_collection c JOIN methods m ON m.id = c.method")}
-    wanted = {(r["m"], key(r["c"], "collection"), key(r["a"], "area") if "a" in r else None) for r in select(any_store, """
-        SELECT ?m ?c ?a WHERE { ?m a pwc:Method ; pwc:inCollection ?c OPTIONAL { ?c pwc:inArea ?a } }""")}
+    wanted = {(r["m"], key(r["c"], "collection"), key(r["a"], "area") if "a" in r else None)
+              for r in select(any_store, "SELECT ?m ?c ?a WHERE { ?m a pwc:Method ; pwc:inCollection ?c "
+                                         "OPTIONAL { ?c pwc:inArea ?a } }")}
     assert groups == wanted
 
 
 def test_task_keys_name_every_task(any_store, tmp_path):
     cat = built(any_store, tmp_path)
     names = {r["iri"]: r["name"] for r in cat.rows("SELECT iri, name FROM task_keys")}
-    assert names == {r["t"]: r["n"] for r in select(any_store, "SELECT ?t (MIN(?x) AS ?n) WHERE { ?t a pwc:Task ; pwc:name ?x } GROUP BY ?t")}
+    assert names == {r["t"]: r["n"] for r in select(
+        any_store, "SELECT ?t (MIN(?x) AS ?n) WHERE { ?t a pwc:Task ; pwc:name ?x } GROUP BY ?t")}
 
 
 # --- the pages -------------------------------------------------------------------------------------
@@ -236,7 +244,8 @@ def test_the_datasets_page_shows_its_table(lists):
     cat = lists.catalogue()
     status, html, page = render(lists, "/datasets")
     assert status == 200
-    rows = cat.rows("SELECT name, full_name, paper_count, papers, benchmarks FROM datasets ORDER BY name COLLATE NOCASE, id")
+    rows = cat.rows("SELECT name, full_name, paper_count, papers, benchmarks FROM datasets "
+                    "ORDER BY name COLLATE NOCASE, id")
     assert [r[0] for r in page.tables["datasets"]] == [r["name"] for r in rows]  # full names equal the names here
     assert [r[4:] for r in page.tables["datasets"]] == [
         [str(r["paper_count"]) if r["paper_count"] is not None else "–", str(r["papers"]), str(r["benchmarks"])]
@@ -265,8 +274,8 @@ def test_the_datasets_page_filters(lists, lists_store, params, expected):
     by_graph = None
     for name, value in params.items():
         value = {"task-b": "Task B", "task-c": "Task C"}.get(value, value)
-        found = {r["n"] for r in select(lists_store, f"SELECT ?n WHERE {{ ?d a pwc:Dataset ; pwc:name ?n ; {props[name]} }}"
-                                        .replace("?v", json.dumps(value)))}
+        query = f"SELECT ?n WHERE {{ ?d a pwc:Dataset ; pwc:name ?n ; {props[name]} }}"
+        found = {r["n"] for r in select(lists_store, query, v=ox.Literal(value))}
         by_graph = found if by_graph is None else by_graph & found
     assert sorted(by_graph, key=str.casefold) == expected
 
@@ -293,7 +302,8 @@ def test_the_papers_page_is_newest_first_with_counts(lists, lists_store):
     status, html, page = render(lists, "/papers")
     assert status == 200
     shown = page.tables["papers"]
-    graph = select(lists_store, """SELECT ?t ?d WHERE { ?p a pwc:Paper ; pwc:title ?t OPTIONAL { ?p pwc:publicationDate ?d } }""")
+    graph = select(lists_store, "SELECT ?t ?d WHERE { ?p a pwc:Paper ; pwc:title ?t "
+                                "OPTIONAL { ?p pwc:publicationDate ?d } }")
     dated = sorted((r for r in graph if "d" in r), key=lambda r: r["d"], reverse=True)
     assert [r[1] for r in shown[:len(dated)]] == [r["t"] for r in dated]
     assert [r[0] for r in shown[:len(dated)]] == [r["d"] for r in dated]
@@ -313,10 +323,12 @@ def test_the_papers_page_filters(lists, lists_store, params):
     wanted = None
     for name, value in params.items():
         kind, query = LINK_ORACLES[f"paper_{name}"]
-        named = {r["x"] for r in select(lists_store, "SELECT ?x WHERE { ?x pwc:name ?n }".replace("?n", json.dumps(value)))}
+        named = {r["x"] for r in select(lists_store, "SELECT ?x WHERE { ?x pwc:name ?n }", n=ox.Literal(value))}
         ids = {p for p, x in pairs(lists_store, query, "paper", "x") if key(x, kind) == value or x in named}
         wanted = ids if wanted is None else wanted & ids
-    titles = {r["t"]: r.get("d", "") for p in wanted for r in select(lists_store, f"SELECT ?t ?d WHERE {{ <{p}> pwc:title ?t OPTIONAL {{ <{p}> pwc:publicationDate ?d }} }}")}
+    titles = {r["t"]: r.get("d", "") for r in select(
+        lists_store, "SELECT ?t ?d WHERE { ?p pwc:title ?t OPTIONAL { ?p pwc:publicationDate ?d } }",
+        p=[ox.NamedNode(p) for p in wanted])} if wanted else {}
     assert [r[1] for r in page.tables.get("papers", [])] == sorted(titles, key=lambda t: titles[t], reverse=True)
 
 
@@ -333,7 +345,7 @@ def test_paging_keeps_the_filters_and_the_order(lists):
     assert got == everything and len(everything) == 7
     status, _, page = render(lists, "/datasets", per_page="1", page="2", modality="Images")
     assert status == 200 and names_in(page, "datasets") == ["D4"]
-    assert "/datasets?modality=Images&per_page=1" in page.links  # the previous page: the first, with the filter and size
+    assert "/datasets?modality=Images&per_page=1" in page.links  # the previous page: the first, filter and size kept
     status, _, page = render(lists, "/papers", task="task-a", per_page="2", page="2")
     assert status == 200 and [r[1] for r in page.tables["papers"]] == ["P1 shares A and M1", "P2 shares A and B"]
 
@@ -405,7 +417,8 @@ def test_every_list_query_reads_an_index(lists, monkeypatch, tmp_path):
             plans.append((sql, [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + sql, params)]))
 
     monkeypatch.setattr(Catalogue, "rows", lambda self, sql, params=(): explain(sql, params) or rows(self, sql, params))
-    monkeypatch.setattr(Catalogue, "value", lambda self, sql, params=(): explain(sql, params) or value(self, sql, params))
+    monkeypatch.setattr(Catalogue, "value",
+                        lambda self, sql, params=(): explain(sql, params) or value(self, sql, params))
     for path, params in [("/datasets", {}), ("/datasets", {"sort": "papers", "modality": "Images", "task": "Task A"}),
                          ("/methods", {"area": "General", "collection": "attention", "sort": "papers"}),
                          ("/papers", {}), ("/papers", {"task": "task-a", "method": "M1", "dataset": "d1"}),
@@ -520,7 +533,8 @@ def lamini_server(lamini_store):
 @needs_browser
 @pytest.mark.parametrize("path, name, table", [
     ("/datasets?sort=papers", "datasets", "datasets"), ("/methods", "methods", "methods"),
-    ("/papers", "papers", "papers"), ("/paper/lamini-lm-a-diverse-herd-of-distilled-models", "paper-related", "related")])
+    ("/papers", "papers", "papers"),
+    ("/paper/lamini-lm-a-diverse-herd-of-distilled-models", "paper-related", "related")])
 def test_the_lists_in_the_browser(lamini_server, browser, path, name, table):
     from selenium.webdriver.common.by import By
 

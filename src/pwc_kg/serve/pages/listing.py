@@ -112,7 +112,8 @@ def _pager(path: str, page: int, per_page: int, total: int, more: bool = False, 
             "first_row": (page - 1) * per_page + 1 if total else 0, "last_row": min(total, page * per_page),
             "prev": href(page - 1) if page > 1 else None, "next": href(page + 1) if page < last else None,
             "first": href(1) if page > 2 else None, "end": href(last) if page < last - 1 and not more else None,
-            "sizes": [(n, path + _query(**dict(params, per_page=n if n != PER_PAGE else None))) for n in (20, 50, 100, 500)]}
+            "sizes": [(n, path + _query(**dict(params, per_page=n if n != PER_PAGE else None)))
+                      for n in (20, 50, 100, 500)]}
 
 
 def _check_page(page: int, per_page: int, total: int, what: str) -> None:
@@ -324,7 +325,8 @@ def papers_view(pages, params: dict) -> Page:
                 total = chosen[0][5]
             else:  # counted up to a bound: two filters of 50,000 papers each take 100 ms to intersect whole
                 bound = max(COUNT_BOUND, offset + per_page)
-                total = cat.value(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} l WHERE {clause} LIMIT ?)", args + [bound + 1])
+                total = cat.value(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} l WHERE {clause} LIMIT ?)",
+                                  args + [bound + 1])
                 more = total > bound
                 total = min(total, bound)
             if not more:
