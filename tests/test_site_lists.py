@@ -391,6 +391,15 @@ def test_the_lists_answer_503_while_the_catalogue_is_built(lists, monkeypatch):
     assert listing.related_papers(lists, BASE + "paper/p0") == []
 
 
+def test_a_paper_page_without_its_catalogue_shows_the_paper(lists, monkeypatch):
+    def failed(wait=0.0):
+        raise RuntimeError("the catalogue of gen-x could not be built: disk full")
+
+    monkeypatch.setattr(lists, "catalogue", failed)
+    status, html, page = render(lists, "/paper/p0")
+    assert status == 200 and page.h1 == "P0 focus" and 'id="related"' not in html
+
+
 def test_names_and_titles_are_escaped(lists):
     for path in ("/datasets", "/methods", "/papers", "/paper/p0"):
         status, html, page = render(lists, path)

@@ -28,10 +28,13 @@ page's whole time).
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from urllib.parse import urlencode
 
 from .page import Page
+
+log = logging.getLogger(__name__)
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -378,7 +381,11 @@ def related_papers(pages, paper_iri: str) -> list[dict]:
     """The papers most related to this one (see the module's docstring), best first: dicts of
     iri, title, date, score and ``shared`` (kind, key, name) in the order of their weight.
     Empty when the catalogue is not ready or does not know the paper."""
-    cat = _catalogue(pages, RELATED_WAIT)
+    try:
+        cat = _catalogue(pages, RELATED_WAIT)
+    except RuntimeError:  # the catalogue could not be built: the lists say so; a paper page shows the paper
+        log.exception("no related papers for %s", paper_iri)
+        return []
     return [] if cat is None else related(cat, paper_iri, _paper_total(pages, cat))
 
 
