@@ -352,3 +352,14 @@ def test_the_method_page_links_all_its_papers_past_the_most_recent(boards):
     key = row["m"].value.split("/method/", 1)[1]
     assert status == 200 and len(re.findall(r'<li><a href="/paper/', html)) == entities.RECENT_PAPERS < 25
     assert f'Showing {entities.RECENT_PAPERS} of 25: <a href="/papers?method={key}">all 25 papers' in html
+
+
+def test_search_pages_take_a_page_size_and_keep_it_in_their_links(sota):
+    first, second = _hits(sota, "a", per_page="7"), _hits(sota, "a", per_page="7", page="2")
+    assert len(first) == len(second) == 7 and {h[1] for h in first}.isdisjoint(h[1] for h in second)
+    _, html, _ = render(sota, "/search", q="a", per_page="7", page="2")
+    assert 'href="/search?q=a&amp;per_page=7&amp;page=3"' in html and "Showing 8–14 of" in html
+    for wild in ("0", "x", "9" * 30):  # a search brings a page size into range, as it does a page number
+        status, _, _ = render(sota, "/search", q="a", per_page=wild)
+        assert status == 200
+    assert len(_hits(sota, "a", per_page="100000")) == 500

@@ -7,6 +7,7 @@ from .page import Page, integer, text
 from .reads import Reads
 
 PER_PAGE = 50
+MAX_PER_PAGE = 500
 MAX_PAGE = 100_000  # past the last hit a page is empty; past SQLite's 64-bit OFFSET it was a 500
 KIND_NAMES = {"Paper": "papers", "Task": "tasks", "Dataset": "datasets", "Method": "methods", "Model": "models",
               "Benchmark": "benchmarks", "Metric": "metrics", "EvaluationResult": "results"}
@@ -65,22 +66,30 @@ def home_page(index: SearchIndex | None, notable: list[dict], directions: dict[s
                                    "notable": notable, "kinds": KINDS, "coverage": coverage})
 
 
+def _clamped(params: dict[str, list[str]], name: str, default: int, most: int) -> int:
+    try:
+        return min(most, max(1, int((params.get(name) or [str(default)])[0])))
+    except ValueError:
+        return default
+
+
 def search_page(index: SearchIndex | None, params: dict[str, list[str]]) -> Page:
     q = (params.get("q") or [""])[0][:500]
     kind = (params.get("kind") or [""])[0]
     if kind not in KINDS:
         kind = ""
-    try:
-        page = min(MAX_PAGE, max(1, int((params.get("page") or ["1"])[0])))
-    except ValueError:
-        page = 1
+    # Out of range or not a number, a page number or size is brought into range (a search is never a 400).
+    page = _clamped(params, "page", 1, MAX_PAGE)
+    per_page = _clamped(params, "per_page", PER_PAGE, MAX_PER_PAGE)
+    keep = {"q": q, "kind": kind, **({"per_page": per_page} if per_page != PER_PAGE else {})}
     context = {"title": f"Search: {q}" if q.strip() else "Search", "q": q, "kind": kind, "page": page,
-               "hits": [], "counts": [], "total": 0, "per_page": PER_PAGE, "kind_names": KIND_NAMES, "ready": True}
+               "hits": [], "counts": [], "total": 0, "per_page": per_page, "kind_names": KIND_NAMES, "ready": True,
+               "keep": {k: v for k, v in keep.items() if v}}
     if index is None:
         context["ready"] = False
         return Page(503, "search.html", context)
     if q.strip():
-        hits, counts = index.search(q, kind or None, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        hits, counts = index.search(q, kind or None, limit=per_page, offset=(page - 1) * per_page)
         context.update(hits=hits, counts=[(k, counts[k]) for k in KINDS if k in counts],
                        total=counts.get(kind, 0) if kind else sum(counts.values()))
     return Page(200, "search.html", context)
