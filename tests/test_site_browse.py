@@ -454,6 +454,16 @@ def test_the_task_page_lists_exactly_the_benchmarks_of_the_task_and_its_subtasks
         sota_rows = [s for s in kg.sota(iri) if s["value"] is not None]
         assert sota_rows and {(s["metric"], Decimal(str(s["value"]))) for s in sota_rows} <= shown
         assert f'href="/sota/all?task={slug}"' in html
+    # a metric of unknown direction is listed, with no state of the art
+    _, html, parsed = html_of(sota, "/task/common-sense")
+    shown, dataset = {}, None
+    for r in parsed.tables["benchmarks"]:
+        dataset = r[0] if len(r) == 6 else dataset  # the dataset's cell spans its metrics' rows
+        shown[(dataset, r[-4])] = (r[-3], r[-2])
+    unknown = rows_of(sota_db, "SELECT b.dataset_name, bo.metric_name FROM boards bo JOIN benchmarks b "
+                               "ON b.benchmark = bo.benchmark WHERE b.task = ? AND bo.higher_is_better IS NULL",
+                      (BASE + "task/common-sense",))
+    assert unknown and all(shown[(u["dataset_name"], u["metric_name"])] == ("direction unknown", "") for u in unknown)
     # a subtask's benchmark names its task
     _, html, _ = html_of(sota, "/task/dialogue")
     assert 'class="detail"><a href="/task/dialogue-state-tracking">Dialogue State Tracking</a>' in html

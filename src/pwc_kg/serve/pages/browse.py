@@ -183,11 +183,12 @@ def _trees(pages, cat, area: str | None) -> list[dict]:
 def _areas(cat) -> list[dict]:
     """The areas that have tasks, by name, then the tasks no area names."""
     areas = cat.rows("SELECT * FROM areas WHERE tasks > 0 ORDER BY name COLLATE NOCASE, area")
-    loose = cat.rows("SELECT COUNT(*) AS tasks, COALESCE(SUM(benchmarks), 0) AS benchmarks, "
-                     "COALESCE(SUM(papers), 0) AS papers FROM tasks WHERE task NOT IN (SELECT task FROM task_areas)")[0]
+    loose = cat.rows("SELECT COUNT(*) AS tasks, COALESCE(SUM(benchmarks), 0) AS benchmarks "
+                     "FROM tasks WHERE task NOT IN (SELECT task FROM task_areas)")[0]
     if loose["tasks"]:
-        # Each task's own benchmarks and papers summed: a benchmark has one task; a paper may count twice.
-        areas.append({"area": None, "name": "Tasks of no area", "slug": NO_AREA, **loose})
+        # A benchmark has one task, so their own benchmarks add up; their papers would not (a paper of two
+        # of them would count twice), and no count of them is shown.
+        areas.append({"area": None, "name": "Tasks of no area", "slug": NO_AREA, "papers": None, **loose})
     return areas
 
 
