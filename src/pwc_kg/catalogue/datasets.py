@@ -19,8 +19,6 @@ import pyoxigraph as ox
 from . import Table, internal_rows
 from .papers import key
 
-FACETS = ("modality", "language", "task")
-
 
 class DatasetsTable(Table):
     name = "datasets"

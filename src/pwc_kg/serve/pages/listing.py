@@ -178,6 +178,10 @@ def datasets_view(pages, params: dict) -> Page:
         page, per_page = _paging(params)
         sort = _sort(params)
         modality, language = _one(params, "modality"), _one(params, "language")
+        for facet, value in (("modality", modality), ("language", language)):
+            if value and cat.value("SELECT 1 FROM dataset_facet WHERE facet = ? AND value = ? LIMIT 1",
+                                   (facet, value)) is None:
+                raise BadParam(404, f"no dataset has the {facet} {value!r}")
         task = _resolve(cat, "task_keys", _one(params, "task"), "task")
         where, args = [], []
         for facet, value in (("modality", modality), ("language", language), ("task", task[0] if task else "")):
