@@ -79,25 +79,25 @@ def row_details(reads: Reads, results: list[str], with_extra: bool) -> dict[str,
 def leaderboard_page(reads: Reads, benchmark: str, metric: str, with_extra: bool, higher: bool | None,
                      paging: Paging) -> tuple[list[str], dict[str, str]]:
     """The results on one page of the leaderboard, best first in the metric's direction (by value, highest
-    first, when it is unknown), and the leaderboard's results kept out of ranking (result -> why).
+    first, when it is unknown), and those of them kept out of ranking (result -> why).
 
-    Only the page's rows are read: the ranked ones by rank (``leaderboard-page.rq``), then those kept out
-    of ranking (few) after them; a leaderboard of unknown direction by value (``leaderboard-unranked.rq``).
-    ``paging.total`` is the leaderboard's size (its ``pwc:resultCount``).
+    Only the page's rows are read: the ranked ones by rank (``leaderboard-page.rq``); on the page where
+    they end, those kept out of ranking (``leaderboard-excluded.rq``: few) after them; a leaderboard of
+    unknown direction by value (``leaderboard-unranked.rq``). ``paging.total`` is the leaderboard's size
+    (its ``pwc:resultCount``), those kept out of ranking included.
     """
     keys = {"benchmark": ox.NamedNode(benchmark), "metric": ox.NamedNode(metric), "with_extra": ox.Literal(with_extra)}
     if higher is None:
         rows = reads.internal("leaderboard-unranked", keys, paging.per_page, paging.offset)
         return [r["result"].value for r in rows], {}
+    page = [r["result"].value for r in reads.internal("leaderboard-page", keys, paging.per_page, paging.offset)]
+    if len(page) == paging.per_page:
+        return page, {}  # the ranked rows go on past this page: none kept out of ranking is on it
     excluded = {r["result"].value: r["why"].value for r in reads.internal("leaderboard-excluded", keys)}
-    ranked_total = max(0, paging.total - len(excluded))
-    page = []
-    if paging.offset < ranked_total:
-        limit = min(paging.per_page, ranked_total - paging.offset)
-        page = [r["result"].value for r in reads.internal("leaderboard-page", keys, limit, paging.offset)]
+    ranked_total = paging.total - len(excluded)
     start = max(0, paging.offset - ranked_total)
     page += list(excluded)[start:start + paging.per_page - len(page)]
-    return page, excluded
+    return page, {r: why for r, why in excluded.items() if r in page}
 
 
 def chart_caption(records: int, points: int, undated: int, paged: bool) -> str:
