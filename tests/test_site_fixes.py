@@ -363,3 +363,12 @@ def test_search_pages_take_a_page_size_and_keep_it_in_their_links(sota):
         status, _, _ = render(sota, "/search", q="a", per_page=wild)
         assert status == 200
     assert len(_hits(sota, "a", per_page="100000")) == 500
+
+
+def test_a_view_not_given_its_parameters_lists_the_first_500_and_links_no_page_it_cannot_show():
+    from pwc_kg.serve.pages.reads import LIST_LIMIT, Paging
+
+    paging = Paging.of(None).check(1234)
+    assert (paging.page, paging.per_page, paging.linked) == (1, LIST_LIMIT, False)
+    assert (paging.first, paging.last, paging.total) == (1, 500, 1234)
+    assert Paging.of({}).linked and Paging.of({}).per_page == 100

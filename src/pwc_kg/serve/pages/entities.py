@@ -170,12 +170,12 @@ def task_page(reads: Reads, entity: Entity) -> Page:
 # --- dataset -----------------------------------------------------------------------------------
 
 def dataset_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | None = None) -> Page:
-    """``params``: ``page``/``per_page`` of its benchmarks, ``subsets_page``/``subsets_per_page`` of its subdatasets."""
+    """``params``: ``page``/``per_page`` of its benchmarks, ``subsets_page``/``subsets_per_page`` of its subdatasets
+    (None: the first LIST_LIMIT of each, see ``Paging.of``)."""
     iri = entity.iri
-    params = params or {}
     try:  # each list's links keep where the other list is
-        paging = Paging.of(params, keep=kept(params, "subsets_page", "subsets_per_page"))
-        subset_paging = Paging.of(params, keep=kept(params, "page", "per_page"), prefix="subsets_")
+        paging = Paging.of(params, keep=kept(params or {}, "subsets_page", "subsets_per_page"))
+        subset_paging = Paging.of(params, keep=kept(params or {}, "page", "per_page"), prefix="subsets_")
     except BadParam as e:
         return bad_request(e, "dataset.html", title=entity.label, entity=entity)
     benchmarks = [{"iri": r["benchmark"].value, "task": text(r.get("task")), "task_iri": r["task_iri"].value,
@@ -228,10 +228,11 @@ def method_page(reads: Reads, entity: Entity) -> Page:
 # --- metric ------------------------------------------------------------------------------------
 
 def metric_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | None = None) -> Page:
-    """``params``: ``page`` and ``per_page`` of the benchmarks it ranks (most results first)."""
+    """``params``: ``page`` and ``per_page`` of the benchmarks it ranks, most results first (None: the first
+    LIST_LIMIT, see ``Paging.of``)."""
     node = {"metric": ox.NamedNode(entity.iri)}
     try:
-        paging = Paging.of(params or {})
+        paging = Paging.of(params)
         count = reads.internal("metric-benchmark-count", node)
         paging.check((integer(count[0].get("n")) if count else 0) or 0)
     except BadParam as e:

@@ -104,10 +104,11 @@ def model_results(reads: Reads, iris: list[str], shown: slice = slice(0, PER_PAG
 
 
 def model_page(reads: Reads, entity: Entity, kg, params: dict[str, list[str]] | None = None) -> Page:
-    """``params``: ``page`` and ``per_page`` of its results (the router's query parameters)."""
+    """``params``: ``page`` and ``per_page`` of its results (the router's query parameters; None: the first
+    LIST_LIMIT, see ``Paging.of``)."""
     iri = entity.iri
     try:
-        paging = Paging.of(params or {})
+        paging = Paging.of(params)
     except BadParam as e:
         return bad_request(e, "model.html", title=entity.label, entity=entity)
     aliases = reads.named("same-as", model=ox.NamedNode(iri))

@@ -59,11 +59,18 @@ class Paging:
     keep: dict = field(default_factory=dict)
     total: int = 0
     prefix: str = ""  # of the parameters' names, when a page has two paged lists ("subsets_page")
+    linked: bool = True  # whether the pager links the other pages (their view is given its parameters)
 
     @staticmethod
-    def of(params: dict[str, list[str]], default: int = PER_PAGE, keep: dict | None = None,
+    def of(params: dict[str, list[str]] | None, default: int = PER_PAGE, keep: dict | None = None,
            prefix: str = "") -> "Paging":
-        """The paging that ``params`` ask for; raises BadParam (400) on a malformed one."""
+        """The paging that ``params`` ask for; raises BadParam (400) on a malformed one.
+
+        ``params`` None: the view is not given the page's parameters (its caller passes none): the first
+        LIST_LIMIT rows, and a pager that says how many there are but links no other page.
+        """
+        if params is None:
+            return Paging(1, LIST_LIMIT, LIST_LIMIT, prefix=prefix, linked=False)
         def number(name: str, fallback: int, most: int) -> int:
             text = (params.get(name) or [""])[0].strip()
             if not text:
