@@ -16,6 +16,7 @@ import csv
 import io
 import json
 from datetime import date
+from typing import Iterator
 from urllib.parse import urlencode
 
 from ...catalogue.sota import SORTS, sort_index
@@ -33,6 +34,7 @@ SUBTASK_PREVIEW = 8
 # All SotA: past this many rows to show, a page reads them in the order of the sort's index (checking the
 # filters row by row) rather than sorting them all; below it, the filters' index finds them and they are sorted.
 ORDERED_SCAN_FROM = 2000
+DOWNLOAD_CHUNK = 5000  # rows a download reads at a time
 ORDERS = {"asc": "ASC", "desc": "DESC"}
 FLAGS = {"true": True, "false": False}
 # The columns of All SotA's CSV and JSON: (name in the download, column of the sota table).
@@ -276,8 +278,7 @@ def all_sota_page(pages, cat, params):
     page, per_page = paging(params, 100)
     total = cat.value(f"SELECT COUNT(*) FROM sota WHERE {q['where']}", q["args"])
     pager = _pages(page, per_page, total)
-    source = f"sota INDEXED BY {q['index']}" if total > ORDERED_SCAN_FROM else "sota"
-    rows = cat.rows(f"SELECT rowid, {', '.join(_SOTA_COLUMNS)} FROM {source} WHERE {q['where']} "
+    rows = cat.rows(f"SELECT rowid, {', '.join(_SOTA_COLUMNS)} FROM {_source(q, total)} WHERE {q['where']} "
                     f"ORDER BY {q['order_by']} LIMIT ? OFFSET ?", [*q["args"], per_page, (page - 1) * per_page])
     path = pages.links().path("sota/all")
     keep = {**q["params"], "per_page": per_page if per_page != 100 else None}
@@ -303,14 +304,27 @@ def all_sota_page(pages, cat, params):
         "clear_area": _href(path, {**keep, **sorted_by, "area": None})})
 
 
-def _download_rows(cat, params) -> tuple[dict, list[dict]]:
+def _source(q: dict, total: int) -> str:
+    """The table clause of All SotA's rows: in the order of the sort's index past ORDERED_SCAN_FROM rows."""
+    return f"sota INDEXED BY {q['index']}" if total > ORDERED_SCAN_FROM else "sota"
+
+
+def _download_rows(cat, params) -> tuple[dict, int, Iterator[list[dict]]]:
+    """(the selection, how many rows, the rows in chunks): a download reads the table a chunk at a time
+    rather than all 131k rows of a full-scale store into one list."""
     q = _all_sota_query(cat, params)  # page and per_page, if given, are the page's: a download holds every row
+    total = cat.value(f"SELECT COUNT(*) FROM sota WHERE {q['where']}", q["args"])
     select = ", ".join(f"{column} AS {name}" for name, column in DOWNLOAD_COLUMNS)
-    rows = cat.rows(f"SELECT {select} FROM sota WHERE {q['where']} ORDER BY {q['order_by']}", q["args"])
-    for r in rows:
-        for flag in ("higher_is_better", "cost", "extra"):
-            r[flag] = bool(r[flag])
-    return q, rows
+    sql = f"SELECT {select} FROM {_source(q, total)} WHERE {q['where']} ORDER BY {q['order_by']} LIMIT ? OFFSET ?"
+
+    def chunks():
+        for offset in range(0, total, DOWNLOAD_CHUNK):
+            rows = cat.rows(sql, [*q["args"], DOWNLOAD_CHUNK, offset])
+            for r in rows:
+                for flag in ("higher_is_better", "cost", "extra"):
+                    r[flag] = bool(r[flag])
+            yield rows
+    return q, total, chunks()
 
 
 def _filename(q: dict, suffix: str) -> str:
@@ -333,23 +347,31 @@ def _cell(name: str, value) -> str:
 @_answer
 def all_sota_csv(pages, cat, params):
     """``/sota/all.csv``: All SotA's rows with the same filters and order, all of them, as CSV."""
-    q, rows = _download_rows(cat, params)
+    q, _, chunks = _download_rows(cat, params)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([name for name, _ in DOWNLOAD_COLUMNS])
-    for r in rows:
-        writer.writerow([_cell(name, r[name]) for name, _ in DOWNLOAD_COLUMNS])
+    for rows in chunks:
+        writer.writerows([_cell(name, r[name]) for name, _ in DOWNLOAD_COLUMNS] for r in rows)
     return download(out.getvalue().encode("utf-8"), "text/csv; charset=utf-8", _filename(q, ".csv"))
 
 
 @_answer
 def all_sota_json(pages, cat, params):
     """``/sota/all.json``: All SotA's rows with the same filters and order, all of them, as JSON."""
-    q, rows = _download_rows(cat, params)
-    body = {"extra_training_data": q["extra"], "cost_metrics": q["cost"],
+    q, total, chunks = _download_rows(cat, params)
+    head = {"extra_training_data": q["extra"], "cost_metrics": q["cost"],
             "area": q["area"]["slug"] if q["area"] else None, "task": q["task"]["slug"] if q["task"] else None,
-            "sort": q["sort"], "order": q["order"], "count": len(rows), "rows": rows}
-    return download(json.dumps(body, ensure_ascii=False).encode("utf-8"), "application/json", _filename(q, ".json"))
+            "sort": q["sort"], "order": q["order"], "count": total}
+    out = io.StringIO()
+    out.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "rows": [')
+    first = True
+    for rows in chunks:
+        for r in rows:
+            out.write(("" if first else ", ") + json.dumps(r, ensure_ascii=False))
+            first = False
+    out.write("]}")
+    return download(out.getvalue().encode("utf-8"), "application/json", _filename(q, ".json"))
 
 
 # --- Notable benchmarks ------------------------------------------------------------------------
@@ -462,7 +484,10 @@ def catalogue_benchmarks(cat, task: str, page: int, per_page: int) -> tuple[int,
 def task_page(pages, entity, params: dict | None = None) -> Page:
     """A task's page: its description, place in the tree and areas, every benchmark of it and of its
     subtasks with the state of the art and a trend (paged: ``?page=N&per_page=M``), and its papers."""
-    cat = pages.catalogue(wait=0.0)
+    try:
+        cat = pages.catalogue(wait=0.0)
+    except RuntimeError:  # its build failed (the server logs why): the page as the store alone gives it
+        cat = None
     if cat is None:  # the catalogue is being built: the task's own benchmarks, read from the store
         page = entities.task_page(pages.reads, entity)
         page.context["catalogue_ready"] = False
