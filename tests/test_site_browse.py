@@ -578,3 +578,13 @@ def test_reading_in_the_sort_index_order_and_in_chunks_gives_the_same_rows(sota,
     monkeypatch.setattr(browse, "ORDERED_SCAN_FROM", 0)
     monkeypatch.setattr(browse, "DOWNLOAD_CHUNK", 7)
     assert everything() == plain
+
+
+def test_the_browse_lists_read_only_the_catalogue_never_the_store(sota):
+    """All SotA's first byte must not wait for the store: these pages send no SPARQL query at all."""
+    before = len(sota.site.queries)
+    for path, params in (("/sota", {}), ("/sota/no-area", {}), ("/sota/all", {"sort": "date", "order": "desc"}),
+                         ("/sota/all", {"task": "dialogue", "extra": "false"}), ("/sota/all.csv", {}),
+                         ("/sota/all.json", {"cost": "true"}), ("/benchmarks", {"page": "2"})):
+        assert respond(sota, path, **params)[0] == 200, path
+    assert sota.site.queries[before:] == []
