@@ -372,3 +372,15 @@ def test_a_view_not_given_its_parameters_lists_the_first_500_and_links_no_page_i
     assert (paging.page, paging.per_page, paging.linked) == (1, LIST_LIMIT, False)
     assert (paging.first, paging.last, paging.total) == (1, 500, 1234)
     assert Paging.of({}).linked and Paging.of({}).per_page == 100
+
+
+def test_a_result_links_its_rank_to_the_leaderboard_page_it_is_on(sota):
+    kg = sota.site.kg
+    bench = kg.sparql(f'SELECT ?b WHERE {{ ?b <{PWC.name}> "Question Answering on SQuAD2.0" }}')[0]["b"].value
+    rows = [r for r in kg.query("benchmark-results", benchmark=bench, metric="EM") if r.get("rank")]
+    row = max(rows, key=lambda r: r["rank"])  # past the first page of 100
+    _, html, _ = render(sota, page_path(row["result"]))
+    link = re.search(r'<a href="([^"]+)">#' + str(row["rank"]) + "</a>", html).group(1).replace("&amp;", "&")
+    path, _, query = link.partition("?")
+    _, _, page = render(sota, path, **dict(p.split("=") for p in query.split("&")))
+    assert "page=" in query and page_path(row["result"]) in {links[2][0] for links in page.table_links["leaderboard"]}

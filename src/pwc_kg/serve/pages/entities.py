@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from ...vocab import PWC, SKOS
 from .home import direction_words
 from .page import Page, flag, integer, local_name, pointer_key, text
-from .reads import LIST_LIMIT, BadParam, Entity, Paging, Reads, bad_request, kept
+from .reads import LIST_LIMIT, PER_PAGE, BadParam, Entity, Paging, Reads, bad_request, kept
 
 RECENT_PAPERS = 20
 SORT_LIMIT = 2000
@@ -295,6 +295,8 @@ def result_page(reads: Reads, entity: Entity, kg) -> Page:
         "date": entity.text(PWC.resultDate), "extra": flag(entity.first(PWC.usesExtraTrainingData).term)
         if entity.first(PWC.usesExtraTrainingData) else None,
         "rank": entity.text(PWC.rank), "rank_clean": entity.text(PWC.rankWithoutExtraData),
+        # the leaderboard's page the result is on (about: ties go by IRI), by its rank among every result
+        "rank_page": (int(entity.text(PWC.rank)) - 1) // PER_PAGE + 1 if entity.text(PWC.rank) else 1,
         "code": code, "records": records, "provenance": provenance,
         "model_links": [v.term.value for v in entity.all(PWC.modelLink) if v.is_iri]})
 
