@@ -108,16 +108,15 @@ def chart_caption(records: int, points: int, undated: int, paged: bool) -> str:
     >>> chart_caption(0, 4, 0, True)
     'The points are the results on this page. No result sets a record: no step line is drawn.'
     """
-    rest = "the results on this page" if paged else "the other results"
+    words = ""
     if records:
-        words = f"The step line joins the results that set a record; {'the other points are ' + rest if paged else 'the other results are points'}."
+        others = "the other points are the results on this page" if paged else "the other results are points"
+        words = f"The step line joins the results that set a record; {others}."
     elif points:
-        words = f"The points are {'the results on this page' if paged else 'its results'}. No result sets a record: no step line is drawn."
-    else:
-        words = ""
+        words = (f"The points are {'the results on this page' if paged else 'its results'}. "
+                 "No result sets a record: no step line is drawn.")
     if undated:
-        where = " on this page" if paged else ""
-        words += f" {undated} undated result{'s' if undated != 1 else ''}{where} cannot be drawn."
+        words += f" {undated} undated result{'s' if undated != 1 else ''}{' on this page' if paged else ''} cannot be drawn."
     return words.strip()
 
 
