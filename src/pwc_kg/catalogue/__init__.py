@@ -108,7 +108,8 @@ def build(store: ox.Store, path: Path, only: Iterable[str] | None = None) -> dic
             db.commit()
             seconds[table.name] = round(time.perf_counter() - started, 3)
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("built", str(time.time())),
-                                                          ("seconds", json.dumps(seconds))])
+                                                          ("seconds", json.dumps(seconds)),
+                                                          ("tables", json.dumps(sorted(seconds)))])
         db.commit()
         db.execute("ANALYZE")
     except BaseException:
@@ -121,12 +122,14 @@ def build(store: ox.Store, path: Path, only: Iterable[str] | None = None) -> dic
 
 
 def usable(path: Path) -> bool:
-    """Whether ``path`` is a complete catalogue of this version."""
+    """Whether ``path`` is a complete catalogue of this version, with every table this code reads (a
+    catalogue made by an older pwc-kg lacks the tables added since: it is made again)."""
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-            return db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == (SCHEMA_VERSION,)
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('schema', 'tables')").fetchall())
     except sqlite3.Error:
         return False
+    return meta.get("schema") == SCHEMA_VERSION and meta.get("tables") == json.dumps(sorted(t.name for t in tables()))
 
 
 def catalogue_path(generation: Path) -> Path:

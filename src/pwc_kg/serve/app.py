@@ -113,7 +113,8 @@ class Application:
             return self.void(req)
         if path.startswith("/dumps/"):
             return self.void.dump(req)
-        if self.submissions.handles(path):  # the submissions API, moderation page and form (submissions/api.py)
+        # The submissions API, moderation page and the form's POST (submissions/api.py); the form itself is a page.
+        if self.submissions.handles(path) and not (path == "/submit" and req.method in ("GET", "HEAD")):
             return self.submissions(req)
         if self.ontology.handles(path):
             return self.ontology(req)

@@ -171,15 +171,15 @@ class Pages:
                 page.context["related"] = listing.related_papers(self, entity.iri)
             return page
         if kind == "Task":
-            return browse.task_page(self, entity)
+            return browse.task_page(self, entity, params)
         if kind == "Dataset":
-            return entities.dataset_page(self.reads, entity)
+            return entities.dataset_page(self.reads, entity, params)
         if kind == "Method":
             return entities.method_page(self.reads, entity)
         if kind == "Metric":
-            return entities.metric_page(self.reads, entity)
+            return entities.metric_page(self.reads, entity, params)
         if kind == "Model":
-            return models.model_page(self.reads, entity, self.site.kg)
+            return models.model_page(self.reads, entity, self.site.kg, params)
         if kind == "Benchmark":
             return benchmark.benchmark_page(self.reads, entity, params, self.links())
         return entities.result_page(self.reads, entity, self.site.kg)
