@@ -384,3 +384,12 @@ def test_a_result_links_its_rank_to_the_leaderboard_page_it_is_on(sota):
     path, _, query = link.partition("?")
     _, _, page = render(sota, path, **dict(p.split("=") for p in query.split("&")))
     assert "page=" in query and page_path(row["result"]) in {links[2][0] for links in page.table_links["leaderboard"]}
+
+
+def test_the_model_dataset_and_metric_pages_page_through_the_router_with_stable_urls(aliased, sota):
+    status, html, page = render(aliased, "/model/lamini-gpt-1.5b", per_page="5", page="2")
+    assert status == 200 and len(page.tables["results"]) == 5 and "Showing 6–10 of 12 results" in html
+    assert 'href="/model/lamini-gpt-1.5b?page=3&amp;per_page=5"' in html
+    status, html, page = render(sota, "/metric/accuracy", per_page="2")
+    assert status == 200 and len(page.tables["benchmarks"]) == 2 and 'href="/metric/accuracy?page=2&amp;per_page=2"' in html
+    assert render(sota, "/metric/accuracy", page="0")[0] == 400 and render(sota, "/metric/accuracy", page="9999")[0] == 404
