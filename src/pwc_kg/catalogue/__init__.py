@@ -145,25 +145,29 @@ def catalogue_path(generation: Path) -> Path:
 # -- reading -----------------------------------------------------------------------------------------
 
 class Catalogue:
-    """A catalogue file, read-only; one connection per call, so any thread may ask."""
+    """A catalogue file, read-only. Each thread that asks gets a connection of its own, kept for its next
+    questions (a page asks several): opening one costs more than most of the page's reads."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._local = threading.local()
 
-    def _connect(self):
-        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-        db.row_factory = sqlite3.Row
-        return closing(db)
+    def connection(self) -> sqlite3.Connection:
+        """This thread's connection (rows as ``sqlite3.Row``)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            db.row_factory = sqlite3.Row
+            self._local.db = db
+        return db
 
     def rows(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         """The rows of a SELECT, as dicts. Values are bound as parameters, never pasted into ``sql``."""
-        with self._connect() as db:
-            return [dict(r) for r in db.execute(sql, params).fetchall()]
+        return [dict(r) for r in self.connection().execute(sql, params).fetchall()]
 
     def value(self, sql: str, params: tuple | dict = ()):
         """The first column of the first row (None when there is none)."""
-        with self._connect() as db:
-            row = db.execute(sql, params).fetchone()
+        row = self.connection().execute(sql, params).fetchone()
         return None if row is None else row[0]
 
     def meta(self, key: str):
