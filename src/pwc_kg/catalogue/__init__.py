@@ -29,6 +29,7 @@ import sqlite3
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -84,39 +85,46 @@ def internal_rows(store: ox.Store, name: str, bindings: dict | None = None) -> I
 
 # -- building ----------------------------------------------------------------------------------------
 
-def build(store: ox.Store, path: Path, only: Iterable[str] | None = None) -> dict[str, float]:
+def build(store: ox.Store, path: Path, only: Iterable[str] | None = None, threads: int = 2) -> dict[str, float]:
     """Write the catalogue of ``store`` to ``path`` (atomically: a reader never sees half of it).
 
     Returns the seconds each table took. ``only``: fill only the tables of these names (tests).
+    Tables are filled ``threads`` at a time, each through a connection of its own: the store's
+    queries run outside the GIL, and SQLite takes the writes one at a time.
     """
     path = Path(path)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.unlink(missing_ok=True)
-    seconds: dict[str, float] = {}
-    db = sqlite3.connect(tmp)
-    try:
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
-        wanted = set(only) if only is not None else None
-        for table in tables():
-            if wanted is not None and table.name not in wanted:
-                continue
-            started = time.perf_counter()
+    wanted = set(only) if only is not None else None
+    chosen = [t for t in tables() if wanted is None or t.name in wanted]
+
+    def fill(table: Table) -> float:
+        started = time.perf_counter()
+        db = sqlite3.connect(tmp, timeout=3600)
+        try:
+            db.execute("PRAGMA synchronous = OFF")
             db.executescript(table.schema)
             table.fill(store, db)
             db.commit()
-            seconds[table.name] = round(time.perf_counter() - started, 3)
-        db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("built", str(time.time())),
-                                                          ("seconds", json.dumps(seconds)),
-                                                          ("tables", json.dumps(sorted(seconds)))])
-        db.commit()
-        db.execute("ANALYZE")
+        finally:
+            db.close()
+        return round(time.perf_counter() - started, 3)
+
+    try:
+        with closing(sqlite3.connect(tmp)) as db:
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.commit()
+        with ThreadPoolExecutor(max(1, threads), thread_name_prefix="pwc-kg-catalogue") as pool:
+            seconds = dict(zip((t.name for t in chosen), pool.map(fill, chosen)))
+        with closing(sqlite3.connect(tmp)) as db:
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [
+                ("schema", SCHEMA_VERSION), ("built", str(time.time())), ("seconds", json.dumps(seconds)),
+                ("tables", json.dumps(sorted(seconds)))])
+            db.commit()
+            db.execute("ANALYZE")
     except BaseException:
-        db.close()
         tmp.unlink(missing_ok=True)
         raise
-    db.close()
     os.replace(tmp, path)
     return seconds
 
@@ -237,10 +245,15 @@ def prepare(store: ox.Store, generation: Path) -> dict[str, float]:
     published: the catalogue and the search index. Returns the seconds each part took."""
     from ..serve.search import build_index, index_path  # TODO(issue 16): the index belongs here, not in serve
 
-    seconds = build(store, catalogue_path(generation))
-    started = time.perf_counter()
-    build_index(store, index_path(generation))
-    seconds["search_index"] = round(time.perf_counter() - started, 3)
+    def index() -> float:
+        started = time.perf_counter()
+        build_index(store, index_path(generation))
+        return round(time.perf_counter() - started, 3)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="pwc-kg-search-index") as pool:  # beside the tables
+        searching = pool.submit(index)
+        seconds = build(store, catalogue_path(generation))
+        seconds["search_index"] = searching.result()
     return seconds
 
 
