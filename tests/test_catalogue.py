@@ -145,3 +145,23 @@ def test_the_catalogue_and_the_index_are_read_not_built_by_a_server_on_a_fresh_b
     background = catalogue.InBackground(gen, catalogue.open_catalogue, catalogue.present, "catalogue")
     assert background.get(wait=60) is not None and background.seconds is None
     assert (gen / catalogue.FILE_NAME).stat().st_mtime_ns == stamp
+
+
+def test_the_home_pages_notable_benchmarks_from_the_catalogue_equal_the_named_query(sota_store):
+    from pwc_kg.serve.pages import home
+    from pwc_kg.serve.pages.reads import Reads
+
+    class Site:  # what Reads needs: a select over the store
+        def __init__(self, store):
+            self.store = store
+
+        def select(self, query, bindings=None, **_):
+            from pwc_kg.queries import bind_values
+
+            return list(EmbeddedBackend(self.store).select(bind_values(query, bindings) if bindings else query))
+
+    gen = current(sota_store)
+    store = ox.Store.read_only(str(gen / "db"))
+    from_query = home.notable_benchmarks(Reads(Site(store)))
+    from_table = home.notable_from_catalogue(catalogue.Catalogue(gen / catalogue.FILE_NAME))
+    assert from_table == from_query and len(from_query) == 24

@@ -23,6 +23,14 @@ def notable_benchmarks(reads: Reads) -> list[dict]:
     return sorted(out.values(), key=lambda b: (-b["results"], b["name"]))
 
 
+def notable_from_catalogue(cat, limit: int = 24) -> list[dict]:
+    """The same as :func:`notable_benchmarks`, read from the catalogue's ``benchmarks`` table."""
+    rows = cat.rows("SELECT b.benchmark AS iri, b.name, t.name AS task, b.dataset_name AS dataset, b.results, b.metrics "
+                    "FROM benchmarks b LEFT JOIN tasks t ON t.task = b.task WHERE b.metrics > 0 "
+                    "ORDER BY b.results DESC, b.benchmark LIMIT ?", (limit,))
+    return sorted(rows, key=lambda b: (-b["results"], b["name"] or ""))
+
+
 # How a leaderboard's (or a metric's) direction was decided, in words, in the order they are tried
 # (derive/inference.py): the home page counts them, the benchmark and metric pages say theirs.
 DIRECTION_SOURCES = {"override": "by a benchmark override", "table": "from the curated table of metrics",
