@@ -179,3 +179,24 @@ def test_regression_variants_of_one_dataset_are_separate_benchmarks(tmp_path):
         SELECT DISTINCT ?v WHERE { ?v pwc:variantOf <https://w3id.org/pwc-kg/resource/dataset/squad> }""")
     assert len(family) == 2
     assert kg.validate().conforms
+
+
+@pytest.mark.parametrize("extra", [True, False])
+def test_sota_asked_per_dataset_with_its_benchmarks_bound_gives_what_one_query_gives(sota_store, extra):
+    """Regression: on a full-scale store `pwc-kg sota --task T` took seconds (Oxigraph started sota.rq from every
+    leaderboard of the extra-data flag); questions.sota now binds the task's benchmarks first, per dataset."""
+    import pyoxigraph as ox
+
+    kg = pwc_kg.open_store(sota_store)
+    b = kg.backend
+    pairs = kg.sparql("SELECT DISTINCT ?t ?d WHERE { ?b <https://w3id.org/pwc-kg/ontology#task> ?t ; "
+                      "<https://w3id.org/pwc-kg/ontology#dataset> ?d }")
+    asked = [(r["t"], None) for r in pairs] + [(r["t"], r["d"]) for r in pairs]
+    for task, dataset in asked:
+        for name in ("sota", "unranked"):
+            one = q._run(b, name, task=task, dataset=dataset, extra=q._flag(extra))
+            split = q._by_dataset(b, name, task, dataset, None, extra)
+            assert sorted(map(repr, one)) == sorted(map(repr, split)), (name, task, dataset)
+            keys = [(r["task"], r["dataset"], r["metric"]) for r in split]
+            assert keys == sorted(keys)  # in the query's own order
+    assert len(asked) > 100

@@ -13,7 +13,8 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from .derive.leaderboards import Row, rank, records
-from .queries import load_query, resolve, run_query
+from .queries import bind_values, load_query, resolve, run_query
+from .queries.run import bind_params, run_text
 
 RELATIONS = {"fineTunedFrom": "fine-tuned", "distilledFrom": "distilled", "quantizedFrom": "quantized",
              "mergedFrom": "merged", "adapterOf": "adapter", "derivedFrom": "derived"}
@@ -63,9 +64,8 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
         rows = _quality(backend, _run(backend, "sota-at", task=task, dataset=dataset, metric=metric, extra=_flag(extra),
                                       at=at), metric)
         return rows if extra else with_unknown_extra_kept(backend, rows)
-    rows = _quality(backend, _run(backend, "sota", task=task, dataset=dataset, metric=metric, extra=_flag(extra)),
-                    metric)
-    unranked = _run(backend, "unranked", task=task, dataset=dataset, metric=metric, extra=_flag(extra))
+    rows = _quality(backend, _by_dataset(backend, "sota", task, dataset, metric, extra), metric)
+    unranked = _by_dataset(backend, "unranked", task, dataset, metric, extra)
     unknown = [{"task": u["task"], "dataset": u["dataset"], "metric": u["metric"], "model": None, "value": None,
                 "paper_title": None, "date": None, "higher_is_better": None, "extra_training_data": None,
                 "result": None, "benchmark": u["benchmark"], "paper": None, "cost": False,
@@ -83,6 +83,25 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
                         "date": b.get("date"), "extra_training_data": b.get("extra_training_data"),
                         "result": b["result"], "higher_is_better": higher_is_better, "paper": b.get("paper")})
     return out if extra else with_unknown_extra_kept(backend, out)
+
+
+def _by_dataset(backend, name: str, task, dataset, metric, extra: bool) -> list[dict]:
+    """The rows of sota.rq or unranked.rq, asked once per dataset of the task's benchmarks with those benchmarks
+    bound (see queries/internal/task-benchmark-datasets.rq for why), merged in the queries' own order."""
+    found = _run(backend, "internal/task-benchmark-datasets", task=task)
+    by_dataset: dict[str, list[ox.NamedNode]] = {}
+    for r in found:
+        if dataset is None or r["dataset"] == dataset.value:
+            by_dataset.setdefault(r["dataset"], []).append(ox.NamedNode(r["benchmark"]))
+    query = load_query(name)
+    rows = []
+    for ds, benchmarks in sorted(by_dataset.items()):
+        text = bind_params(backend, query, {"task": task, "dataset": ox.NamedNode(ds), "metric": metric,
+                                            "extra": _flag(extra)})
+        rows += run_text(backend, bind_values(text, {"benchmark": benchmarks}))
+    # ORDER BY ?task ?dataset ?metric ?model, an unbound model first
+    return sorted(rows, key=lambda r: (r["task"], r["dataset"], r["metric"], r.get("model") is not None,
+                                       r.get("model") or ""))
 
 
 def _quality(backend, rows: list[dict], metric) -> list[dict]:

@@ -99,6 +99,12 @@ def run_query(backend, query: NamedQuery, params: dict | None = None) -> tuple[l
     return columns, [{c: to_python(row[c]) if c in row else None for c in columns} for row in rows]
 
 
+def run_text(backend, text: str) -> list[dict]:
+    """Rows of Python values (every projected variable a key, None when unbound) of a query already bound."""
+    columns, rows = backend.run(text)
+    return [{c: to_python(row[c]) if c in row else None for c in columns} for row in rows]
+
+
 def to_python(term) -> object:
     """Numbers as numbers (int when whole), booleans as booleans, everything else as its string."""
     if isinstance(term, ox.Literal):
