@@ -203,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", action="store_true")
     args = ap.parse_args(argv)
 
+    # Killed (a timeout, ^C from a shell), the servers are still stopped: they run in sessions of their own.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("load_test: terminated"))
     p = picks(args.store)
     gen = StoreDir(args.store).require_current()
     rows, notes = [], []
