@@ -214,11 +214,15 @@ class InBackground:
         self.error: BaseException | None = None
         self._opener, self._present = opener, present
         self._done = threading.Event()
-        threading.Thread(target=self._run, name=f"pwc-kg-{name}", daemon=True).start()
+        self.value = present(self.generation)  # made with the generation: ready at once, no thread
+        if self.value is not None:
+            self._done.set()
+        else:
+            threading.Thread(target=self._run, name=f"pwc-kg-{name}", daemon=True).start()
 
     def _run(self) -> None:
         try:
-            self.value = self._present(self.generation)
+            self.value = self._present(self.generation)  # (made meanwhile by another process?)
             if self.value is None:
                 log.info("%s of %s: not there (a generation made before it existed); building it",
                          self.name, self.generation.name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ...catalogue import ranks
 from ...vocab import PWC, SKOS
 from ..chart import Point, sota_chart
 from .home import direction_words
@@ -77,7 +78,7 @@ def row_details(reads: Reads, results: list[str], with_extra: bool) -> dict[str,
 
 
 def leaderboard_page(reads: Reads, benchmark: str, metric: str, with_extra: bool, higher: bool | None,
-                     paging: Paging) -> tuple[list[str], dict[str, str]]:
+                     paging: Paging, cat=None) -> tuple[list[str], dict[str, str]]:
     """The results on one page of the leaderboard, best first in the metric's direction (by value, highest
     first, when it is unknown), and those of them kept out of ranking (result -> why).
 
@@ -90,7 +91,10 @@ def leaderboard_page(reads: Reads, benchmark: str, metric: str, with_extra: bool
     if higher is None:
         rows = reads.internal("leaderboard-unranked", keys, paging.per_page, paging.offset)
         return [r["result"].value for r in rows], {}
-    page = [r["result"].value for r in reads.internal("leaderboard-page", keys, paging.per_page, paging.offset)]
+    if cat is not None:  # the catalogue's ranks (computed with the generation): one indexed read
+        page = ranks.page(cat, benchmark, metric, with_extra, paging.per_page, paging.offset)
+    else:
+        page = [r["result"].value for r in reads.internal("leaderboard-page", keys, paging.per_page, paging.offset)]
     if len(page) == paging.per_page:
         return page, {}  # the ranked rows go on past this page: none kept out of ranking is on it
     excluded = {r["result"].value: r["why"].value for r in reads.internal("leaderboard-excluded", keys)}
@@ -120,7 +124,8 @@ def chart_caption(records: int, points: int, undated: int, paged: bool) -> str:
     return words.strip()
 
 
-def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], links) -> Page:
+def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], links, cat=None) -> Page:
+    """The benchmark's page; ``cat``: the generation's catalogue, when ready (else the store is asked)."""
     metrics, boards = _metrics(reads, entity)
     wanted = (params.get("metric") or [""])[0].strip()
     with_extra = (params.get("extra") or ["yes"])[0].strip().lower() not in ("no", "false", "0", "without")
@@ -145,7 +150,7 @@ def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], l
         paging = Paging.of(params, keep={"metric": wanted, "extra": "" if with_extra else "no"}).check(board["count"])
     except BadParam as e:
         return bad_request(e, "benchmark.html", **{**context, "metric": None})
-    page, excluded = leaderboard_page(reads, entity.iri, metric["iri"], with_extra, board["higher"], paging)
+    page, excluded = leaderboard_page(reads, entity.iri, metric["iri"], with_extra, board["higher"], paging, cat)
     records = reads.select(_RECORDS, {"board": ox.NamedNode(board["iri"])}) if board["iri"] else []
     details = row_details(reads, page + [r["result"].value for r in records], with_extra)
     rows = [details[r] for r in page if r in details]

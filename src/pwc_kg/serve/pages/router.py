@@ -77,10 +77,7 @@ class Pages:
     def notable(self) -> list[dict]:
         """The home page's benchmarks with the most results: from the catalogue (kept per generation), or
         while it is being built for a store made before it, by the named query (tested equal)."""
-        try:
-            cat = self.catalogue()
-        except RuntimeError:  # the catalogue could not be made: the query still answers
-            cat = None
+        cat = self.ready_catalogue()
         if cat is not None:
             return self.site.per_generation("pages.notable", lambda: home.notable_from_catalogue(cat))
         return home.notable_benchmarks(self.reads)
@@ -133,6 +130,13 @@ class Pages:
                 if prefix.endswith("/") and path.startswith(prefix) and len(path) > len(prefix):
                     return view(self, {**params, "_rest": [path[len(prefix):]]})
         return None
+
+    def ready_catalogue(self):
+        """The catalogue if it is ready, else None (a page that can ask the store instead does)."""
+        try:
+            return self.catalogue()
+        except RuntimeError:  # it could not be made: the store still answers
+            return None
 
     def catalogue(self, wait: float = 0.0):
         """The generation's catalogue (``pwc_kg.catalogue``), or None while it is being built (after waiting ``wait`` s)."""
@@ -189,5 +193,5 @@ class Pages:
         if kind == "Model":
             return models.model_page(self.reads, entity, self.site.kg, params)
         if kind == "Benchmark":
-            return benchmark.benchmark_page(self.reads, entity, params, self.links())
+            return benchmark.benchmark_page(self.reads, entity, params, self.links(), self.ready_catalogue())
         return entities.result_page(self.reads, entity, self.site.kg)
