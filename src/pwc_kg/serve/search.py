@@ -40,8 +40,6 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ..vocab import OWL, PWC, SKOS
 
 SCHEMA_VERSION = "4"
@@ -322,40 +320,7 @@ def open_index(store, generation: Path) -> tuple[SearchIndex, float | None]:
     return SearchIndex(path), time.perf_counter() - started
 
 
-class BackgroundIndex:
-    """Opens (or builds) a generation's index on a thread, so a server answers while it is built.
-
-    The build reads the generation's store directly, read-only, not through the query workers:
-    it reads every label once, and must neither hold a worker nor meet the limits made for users.
-    """
-
-    def __init__(self, generation: Path):
-        self.generation = Path(generation)
-        self.index: SearchIndex | None = None
-        self.seconds: float | None = None  # how long the build took (None when it was reused)
-        self.error: BaseException | None = None
-        self._done = threading.Event()
-        threading.Thread(target=self._run, name="pwc-kg-search-index", daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            path = index_path(self.generation)
-            if path.is_file() and _usable(path):
-                self.index = SearchIndex(path)
-            else:
-                store = ox.Store.read_only(str(self.generation / "db"))
-                try:
-                    self.index, self.seconds = open_index(store, self.generation)
-                finally:
-                    del store
-        except BaseException as exc:  # kept and reported by the pages: a search must not hang on it
-            self.error = exc
-        finally:
-            self._done.set()
-
-    def get(self, wait: float = 0.0) -> SearchIndex | None:
-        """The index once it is ready (waiting up to ``wait`` seconds), else None; raises if its build failed."""
-        self._done.wait(wait)
-        if self.error is not None:
-            raise RuntimeError(f"the search index of {self.generation} could not be built: {self.error}") from self.error
-        return self.index
+def present(generation: Path) -> SearchIndex | None:
+    """The index of a generation if it is there and of this version (made with the generation), else None."""
+    path = index_path(generation)
+    return SearchIndex(path) if path.is_file() and _usable(path) else None

@@ -154,7 +154,8 @@ class SparqlEndpoint:
         """The results as an HTML page (pages/query.py ``results_page``), from the same JSON or N-Triples
         the endpoint would send, with links to download them in the SPARQL formats."""
         from .pages.about import SPARQL_BROWSER
-        from .pages.query import ResultTable, json_cell, term_binding
+        from .pages.query import ResultTable, json_cell
+        from .worker import term_json
 
         try:
             answer = self.site.executor.serialize(query, results_format="application/sparql-results+json",
@@ -165,7 +166,7 @@ class SparqlEndpoint:
         columns, rows, boolean = [], [], None
         if answer.kind == "graph":
             columns = ["subject", "predicate", "object"]
-            rows = [[json_cell(term_binding(t), links) for t in (q.subject, q.predicate, q.object)]
+            rows = [[json_cell(term_json(t), links) for t in (q.subject, q.predicate, q.object)]
                     for q in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
             formats = [(f.name, f.names[0]) for f in GRAPHS]
         else:

@@ -236,22 +236,6 @@ def json_cell(binding: dict | None, links) -> dict:
             "language": None, "datatype": None}
 
 
-def term_binding(term) -> dict:
-    """A pyoxigraph term as a SPARQL JSON results binding (for CONSTRUCT and DESCRIBE's triples)."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    return {"type": "triple", "value": str(term)}
-
-
 def _int_param(params: dict[str, list[str]], name: str, default: int, low: int, high: int) -> int | str:
     """A bounded integer parameter, or the message of a 400 when it is not one."""
     raw = (params.get(name) or [""])[0].strip()

@@ -16,7 +16,8 @@ import jinja2
 from ... import catalogue, resources
 from ...__about__ import __version__
 from ...vocab import PWC, PWC_NS, RDFS
-from ..search import BackgroundIndex, SearchIndex
+from .. import search
+from ..search import SearchIndex
 from ..site import ENTITY_KINDS
 from . import about, benchmark, browse, entities, home, listing, models, query
 from .links import Links
@@ -92,7 +93,8 @@ class Pages:
     def search_index(self, wait: float = 0.0) -> SearchIndex | None:
         """The generation's search index, or None while it is being built (after waiting ``wait`` s)."""
         gen = self._generation_path()
-        background = self.site.per_generation("pages.search", lambda: BackgroundIndex(gen))
+        background = self.site.per_generation("pages.search", lambda: catalogue.InBackground(
+            gen, search.open_index, search.present, "search index"))
         return background.get(wait)
 
     # -- rendering -----------------------------------------------------------------------------
