@@ -7,7 +7,8 @@
 - ``sota`` on the largest leaderboard (task, dataset and metric named), and on its task alone;
 - the first page of the largest leaderboard: the benchmark page rendered through the server's query workers
   (its SPARQL and SQL), and the catalogue's read of its ranked results alone;
-- how long the generation's catalogue and search index took to make (``build.json``, or the ``meta`` table).
+- how long the generation's catalogue and search index took to make (``build.json``, or the ``meta`` table);
+  ``--prepare`` makes them again and times that.
 """
 
 from __future__ import annotations
@@ -83,7 +84,18 @@ def main() -> None:
     ap.add_argument("--store", required=True)
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--markdown", action="store_true")
+    ap.add_argument("--prepare", action="store_true",
+                    help="only make the current generation's catalogue and search index again, and say how long it took")
     args = ap.parse_args()
+    if args.prepare:
+        from pwc_kg import catalogue
+        from pwc_kg.store import StoreDir
+
+        gen = StoreDir(args.store).require_current()
+        started = time.perf_counter()
+        seconds = catalogue.prepare(StoreDir(args.store).open(), gen)
+        print(json.dumps({"seconds": round(time.perf_counter() - started, 1), "parts": seconds}, indent=2))
+        return
     out = measure(args.store, args.runs)
     if not args.markdown:
         print(json.dumps(out, indent=2))
