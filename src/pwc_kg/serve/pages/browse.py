@@ -23,6 +23,7 @@ from ...catalogue.sota import SORTS, sort_index
 from ...vocab import PWC
 from . import entities
 from .page import Page, download, local_name, not_found
+from .reads import BadParam
 
 CATALOGUE_WAIT = 10.0  # seconds a page waits for a catalogue still being built before it answers 503
 MAX_PER_PAGE = 500
@@ -49,12 +50,6 @@ _SOTA_COLUMNS = ("board", "benchmark", "task", "task_name", "dataset", "dataset_
                  "model", "paper", "paper_title", "date", "extra")
 
 
-class BadRequest(Exception):
-    """A parameter the page cannot take: a 400 that says which."""
-
-
-class NotThere(Exception):
-    """An area, task or page that is not there: a 404."""
 
 
 # --- parameters --------------------------------------------------------------------------------
@@ -62,7 +57,7 @@ class NotThere(Exception):
 def _one(params: dict, name: str) -> str | None:
     values = params.get(name) or []
     if len(values) > 1:
-        raise BadRequest(f"{name} is given {len(values)} times; give it once")
+        raise BadParam(400, f"{name} is given {len(values)} times; give it once")
     return values[0] if values else None
 
 
@@ -71,7 +66,7 @@ def _number(params: dict, name: str, default: int, low: int, high: int) -> int:
     if text is None or text == "":
         return default
     if not text.isdigit() or len(text) > 9 or not low <= int(text) <= high:
-        raise BadRequest(f"{name} must be a whole number from {low:,} to {high:,}, not {text[:40]!r}")
+        raise BadParam(400, f"{name} must be a whole number from {low:,} to {high:,}, not {text[:40]!r}")
     return int(text)
 
 
@@ -80,7 +75,7 @@ def _choice(params: dict, name: str, choices: dict, default: str) -> str:
     if text is None or text == "":
         return default
     if text not in choices:
-        raise BadRequest(f"{name} must be one of {', '.join(choices)}, not {text[:40]!r}")
+        raise BadParam(400, f"{name} must be one of {', '.join(choices)}, not {text[:40]!r}")
     return text
 
 
@@ -93,9 +88,16 @@ def _pages(page: int, per_page: int, total: int) -> dict:
     """What the pager shows; a page past the last one (of a list that has rows) is not there."""
     last = max(1, -(-total // per_page))
     if page > last:
-        raise NotThere(f"page {page} (there are {last:,} pages of {per_page} rows)")
+        raise BadParam(404, f"page {page} (there are {last:,} pages of {per_page} rows)")
     return {"page": page, "per_page": per_page, "total": total, "last": last,
             "first_row": (page - 1) * per_page + 1 if total else 0, "last_row": min(total, page * per_page)}
+
+
+def _refused(exc: BadParam) -> Page:
+    """The page for a parameter refused: 404 when what it names is not there, else 400 saying why."""
+    if exc.status == 404:
+        return not_found(str(exc))
+    return Page(400, "sota.html", {"title": "Bad request", "ready": True, "areas": [], "totals": {}, "error": str(exc)})
 
 
 def _answer(view):
@@ -108,11 +110,8 @@ def _answer(view):
                                            "totals": {}, "error": None})
         try:
             return view(pages, cat, params)
-        except BadRequest as exc:
-            return Page(400, "sota.html", {"title": "Bad request", "ready": True, "areas": [], "totals": {},
-                                           "error": str(exc)})
-        except NotThere as exc:
-            return not_found(str(exc))
+        except BadParam as exc:
+            return _refused(exc)
     run.__name__ = view.__name__
     run.__doc__ = view.__doc__
     return run
@@ -216,7 +215,7 @@ def area_page(pages, cat, params):
     else:
         area = next(iter(cat.rows("SELECT * FROM areas WHERE slug = ? AND tasks > 0", (slug,))), None)
     if area is None:
-        raise NotThere(f"the area {slug!r}")
+        raise BadParam(404, f"the area {slug!r}")
     page, per_page = paging(params, 50)
     trees = _trees(pages, cat, area["area"])
     pager = _pages(page, per_page, len(trees))
@@ -249,13 +248,13 @@ def _all_sota_query(cat, params) -> dict:
     elif area_slug is not None:
         area = next(iter(cat.rows("SELECT area, name, slug FROM areas WHERE slug = ?", (area_slug,))), None)
         if area is None:
-            raise NotThere(f"the area {area_slug!r}")
+            raise BadParam(404, f"the area {area_slug!r}")
         where.append("task IN (SELECT task FROM task_areas WHERE area = ?)")
         args.append(area["area"])
     if task_slug is not None:
         task = next(iter(cat.rows("SELECT task, name, slug FROM tasks WHERE slug = ?", (task_slug,))), None)
         if task is None:
-            raise NotThere(f"the task {task_slug!r}")
+            raise BadParam(404, f"the task {task_slug!r}")
         where.append("task IN (SELECT member FROM task_subtree WHERE task = ?)")
         args.append(task["task"])
     direction = ORDERS[order]
@@ -498,11 +497,8 @@ def task_page(pages, entity, params: dict | None = None) -> Page:
         page, per_page = paging(params, 100)
         total, benchmarks = catalogue_benchmarks(cat, iri, page, per_page)
         pager = _pages(page, per_page, total)
-    except BadRequest as exc:
-        return Page(400, "sota.html", {"title": "Bad request", "ready": True, "areas": [], "totals": {},
-                                       "error": str(exc)})
-    except NotThere as exc:
-        return not_found(str(exc))
+    except BadParam as exc:
+        return _refused(exc)
     row = next(iter(cat.rows("SELECT * FROM tasks WHERE task = ?", (iri,))), None)
     names = {t["task"]: t["name"] for t in cat.rows(
         "WITH RECURSIVE up(task) AS (SELECT parent FROM task_parents WHERE task = ? "

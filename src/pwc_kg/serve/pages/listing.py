@@ -33,6 +33,7 @@ import math
 from urllib.parse import urlencode
 
 from .page import Page
+from .reads import BadParam
 
 log = logging.getLogger(__name__)
 
@@ -51,12 +52,6 @@ RELATED_WAIT = 0.5  # a paper page waits less: it shows no related papers while 
 COUNT_BOUND = 1000  # /papers with two filters or more counts its papers up to this ("more than 1000")
 
 
-class BadParam(Exception):
-    """A parameter the list cannot use: (status, message)."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
 
 
 def _one(params: dict, name: str) -> str:
