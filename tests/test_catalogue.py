@@ -20,7 +20,7 @@ from pwc_kg.catalogue.counts import void_counts
 from pwc_kg.export.void import distinct_subjects, entities_per_class, store_counts
 from pwc_kg.queries import load_query, run_query
 from pwc_kg.queries.run import EmbeddedBackend
-from pwc_kg.serve.search import FILE_NAME as SEARCH_INDEX
+from pwc_kg.catalogue.search import FILE_NAME as SEARCH_INDEX
 from pwc_kg.submissions import SubmissionService
 
 
@@ -133,7 +133,7 @@ def test_an_accepted_submission_is_in_the_new_generations_catalogue(lamini_store
     assert cat.rows("SELECT model_name, value FROM sota WHERE benchmark_name = 'Question Answering on PIQA' "
                     "AND metric_name = 'Accuracy' AND extra = 1") == [{"model_name": "Catalogued Model", "value": 99.5}]
     # and the search index of the new generation finds the new model
-    from pwc_kg.serve.search import SearchIndex
+    from pwc_kg.catalogue.search import SearchIndex
 
     hits, _ = SearchIndex(after / SEARCH_INDEX).search("Catalogued")
     assert any(h.label == "Catalogued Model" for h in hits)

@@ -1,4 +1,4 @@
-"""The search index's ranking and counts (serve/search.py), after the regression of 2026-12-07: on the full
+"""The search index's ranking and counts (catalogue/search.py), after the regression of 2026-12-07: on the full
 archive a broad query read every match several times (a count per kind, a ranking expression per match) and
 took 0.1-1.2 s; the index now keeps each kind in one range of row ids and a table of names."""
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from pwc_kg.serve import search
-from pwc_kg.serve.search import FILE_NAME, SearchIndex, words_query
+from pwc_kg.catalogue import search
+from pwc_kg.catalogue.search import FILE_NAME, SearchIndex, words_query
 
 QUERIES = ["lamini", "LaMini-LM", "flan", "t5", "a", "language model", "instruction", "gpt 2", "nothing-like-this"]
 

@@ -23,7 +23,7 @@ import pwc_kg
 from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.executor import QueryExecutor
 from pwc_kg.serve.pages import Pages
-from pwc_kg.serve.search import FILE_NAME, open_index, words_query
+from pwc_kg.catalogue.search import FILE_NAME, open_index, words_query
 from pwc_kg.serve.site import Site
 from pwc_kg.store import StoreDir
 

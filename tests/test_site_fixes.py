@@ -21,7 +21,7 @@ from test_serve_pages import BASE, Parsed, page_path, render, served_pages
 import pwc_kg
 from pwc_kg.serve.pages import entities, models
 from pwc_kg.serve.pages.home import DIRECTION_SOURCES
-from pwc_kg.serve.search import normal_words
+from pwc_kg.catalogue.search import normal_words
 from pwc_kg.vocab import PWC
 
 LINEAGE_FILE = Path(__file__).resolve().parents[1] / "ontology" / "lineage.csv"

@@ -642,7 +642,7 @@ def test_regression_search_finds_an_accepted_model(store):
     """An accept hard-linked the previous generation's search index into the new one: the server found it
     there and reused it, so the accepted model (and paper) could not be found, and the home page's counts
     stayed the old ones."""
-    from pwc_kg.serve.search import open_index
+    from pwc_kg.catalogue.search import open_index
 
     gen = StoreDir(store).current()
     open_index(ox.Store.read_only(str(gen / "db")), gen)  # a server has indexed the current generation

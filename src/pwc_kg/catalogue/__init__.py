@@ -247,7 +247,7 @@ class InBackground:
 def prepare(store: ox.Store, generation: Path) -> dict[str, float]:
     """Everything a server reads per generation, computed into the generation's folder before it is
     published: the catalogue and the search index. Returns the seconds each part took."""
-    from ..serve.search import build_index, index_path  # TODO(issue 16): the index belongs here, not in serve
+    from .search import build_index, index_path
 
     def index() -> float:
         started = time.perf_counter()

@@ -41,7 +41,7 @@ from ..ntriples import iri, lit, typed
 from ..queries.resolve import base_iri
 from ..queries.run import EmbeddedBackend
 from .. import catalogue
-from ..serve.search import FILE_NAME as SEARCH_INDEX
+from ..catalogue.search import FILE_NAME as SEARCH_INDEX
 from ..store import StoreDir
 from ..store.state import DERIVED_FILE, link_or_copy
 from ..store.union import SetKeeping

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..search import KINDS, SearchIndex
+from ...catalogue.search import KINDS, SearchIndex
 from .page import Page, integer, text
 from .reads import Reads
 

@@ -16,8 +16,8 @@ import jinja2
 from ... import catalogue, resources
 from ...__about__ import __version__
 from ...vocab import PWC, PWC_NS, RDFS
-from .. import search
-from ..search import SearchIndex
+from ...catalogue import search
+from ...catalogue.search import SearchIndex
 from ..site import ENTITY_KINDS
 from . import about, benchmark, browse, entities, home, listing, models, query
 from .links import Links

@@ -1,9 +1,10 @@
 """The search index of the site: SQLite FTS5 over the labels of papers, tasks, datasets, methods,
 models, benchmarks and metrics.
 
-Built once per store generation, from the store, into ``search-index.sqlite`` in the generation's
-folder (or, when that folder cannot be written, a file in the temporary directory named after
-it), and reused by every later server on that generation. The file is written under a temporary
+Built with each store generation, from its store (``pwc_kg.catalogue.prepare``, beside the catalogue's
+tables), into ``search-index.sqlite`` in the generation's folder (or, for a generation made before the
+index existed and served from a folder that cannot be written, a file in the temporary directory named
+after it), and read by every server on that generation. The file is written under a temporary
 name and renamed into place, so a reader never sees half an index.
 
 Words are matched as prefixes, case- and accent-insensitively; the user's text never reaches the
