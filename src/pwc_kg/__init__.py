@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .__about__ import __version__
 from .build import BuildError, BuildReport, build
+from .errors import PwcKgError
 from .graph import Graph
 from .queries import EntityNotFound
 from .queries.run import EmbeddedBackend
@@ -71,5 +72,5 @@ def open_endpoint(url: str, user: str | None = None, password: str | None = None
     return Graph(SparqlEndpointBackend(url, user=user, password=password, auth=auth))
 
 
-__all__ = ["BuildError", "BuildLocked", "BuildReport", "EntityNotFound", "Graph", "KnowledgeGraph", "SourceError",
-           "StoreMissing", "__version__", "build", "open_endpoint", "open_store"]
+__all__ = ["BuildError", "BuildLocked", "BuildReport", "EntityNotFound", "Graph", "KnowledgeGraph", "PwcKgError",
+           "SourceError", "StoreMissing", "__version__", "build", "open_endpoint", "open_store"]

@@ -50,6 +50,7 @@ import pyoxigraph as ox
 
 from . import catalogue
 from .__about__ import __version__
+from .errors import PwcKgError
 from .iri import DEFAULT_BASE, Minter, segment
 from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
@@ -86,7 +87,7 @@ REWRITE_MIN = 1_000_000
 PIPES = Path("/dev/fd").is_dir() and not os.environ.get("PWC_KG_NO_PIPES")
 
 
-class BuildError(RuntimeError):
+class BuildError(PwcKgError, RuntimeError):
     """The build failed; the store was left as it was."""
 
 

@@ -27,6 +27,12 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+try:
+    from .errors import PwcKgError
+except ImportError:  # setup.py runs this file on its own (runpy), before the package exists
+    class PwcKgError(Exception):  # type: ignore[no-redef]
+        pass
+
 # Repository folders (relative to its top) that the code reads: copied into the package as _data/<folder>
 FOLDERS = ("ontology", "shapes", "queries", "docs/ontology")
 # Folders of the package itself (relative to src/pwc_kg) that the code reads
@@ -38,7 +44,7 @@ _IGNORED = ("__pycache__", ".DS_Store")
 _PACKAGE = Path(__file__).resolve().parent
 
 
-class MissingResource(FileNotFoundError):
+class MissingResource(PwcKgError, FileNotFoundError):
     """A file pwc-kg reads at run time is not where the installation keeps it (a broken install)."""
 
 

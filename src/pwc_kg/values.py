@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from .errors import PwcKgError
 
 MAGNITUDES = {"k": 3, "m": 6, "b": 9, "g": 9, "t": 12}
 _MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2014": "-", "\ufe63": "-", "\uff0d": "-"})
@@ -71,7 +72,7 @@ _MAX_LEN = 64  # of the number and its marks
 _MAX_ANNOTATED = 256  # of the whole value, words included
 
 
-class ValueRejected(ValueError):
+class ValueRejected(PwcKgError, ValueError):
     """The value is no number; the message is the reason written to the rejects report."""
 
 

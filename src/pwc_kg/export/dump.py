@@ -26,6 +26,7 @@ from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
 
+from ..errors import PwcKgError
 from ..iri import DEFAULT_BASE
 from ..store import StoreDir
 from ..store.generations import fsync_dir
@@ -42,7 +43,7 @@ RESOURCE_KINDS = ("paper", "author", "task", "area", "dataset", "data-loader", "
                   "build", "agent")
 
 
-class ExportError(ValueError):
+class ExportError(PwcKgError, ValueError):
     """The export cannot be made as asked; nothing was written."""
 
 

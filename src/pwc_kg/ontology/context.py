@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import resources
+from ..errors import PwcKgError
 from ..vocab import PWC_NS, ontology_path
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -36,7 +37,7 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 KINDS = {OWL + "Class": "class", OWL + "ObjectProperty": "object", OWL + "DatatypeProperty": "datatype"}
 
 
-class ContextError(ValueError):
+class ContextError(PwcKgError, ValueError):
     """The ontology cannot be written as a JSON-LD context (a short name that is ambiguous)."""
 
 

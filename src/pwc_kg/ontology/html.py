@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import PwcKgError
 from ..vocab import PWC_NS, ontology_path
 
 # What a browser would fetch from the network: <link href=...> and <script src=...> and <img src=...>
@@ -32,7 +33,7 @@ _EXTERNAL = re.compile(
 )
 
 
-class OfflineError(ValueError):
+class OfflineError(PwcKgError, ValueError):
     """The generated page would fetch something from the network."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..errors import PwcKgError
 from ..iri import metric_key, slug
 from ..vocab import PWC, SKOS
 from .binding import bind_values
@@ -14,7 +15,7 @@ _PATHS = {"Paper": "paper", "Task": "task", "Dataset": "dataset", "Metric": "met
 _LABELS = [PWC.name, PWC.title, SKOS.altLabel, PWC.variant, PWC.synonym, PWC.fullName, PWC.datasetName]
 
 
-class EntityNotFound(LookupError):
+class EntityNotFound(PwcKgError, LookupError):
     """No entity of the kind has that label, slug or IRI (or several have the label)."""
 
 

@@ -24,11 +24,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from ..errors import PwcKgError
 
 AUTH_KINDS = ("basic", "digest")
 
 
-class RemoteError(RuntimeError):
+class RemoteError(PwcKgError, RuntimeError):
     """A SPARQL server refused, failed or could not be reached; the message says which and why."""
 
 

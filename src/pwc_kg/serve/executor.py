@@ -43,6 +43,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import PwcKgError
 from ..store import StoreDir
 from ..vocab import PREFIXES
 from . import worker as _worker
@@ -52,7 +53,7 @@ from .query_text import QueryShape, analyze, service_allowed
 log = logging.getLogger("pwc_kg.serve")
 
 
-class QueryError(Exception):
+class QueryError(PwcKgError):
     """A query that could not be answered; ``status`` is the HTTP status that says why."""
 
     status = 500

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import parse_qs, quote, urlsplit
+from ..errors import PwcKgError
 
 # On every HTML page: nothing from elsewhere, no inline script or style, no framing.
 HTML_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; "
@@ -17,7 +18,7 @@ OTHER_CSP = "default-src 'none'; frame-ancestors 'none'; sandbox"
 _PCT = re.compile(r"%[0-9a-fA-F]{2}")
 
 
-class HTTPError(Exception):
+class HTTPError(PwcKgError):
     """An error answered with its status and message (plain text, or an HTML page for browsers)."""
 
     def __init__(self, status: int, message: str, headers: list[tuple[str, str]] | None = None):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator
 
 import ijson
+from ..errors import PwcKgError
 
 PAPERS = "papers"
 CODE_LINKS = "code-links"
@@ -73,7 +74,7 @@ def kind_by_name(stem: str) -> str | None:
     return kind
 
 
-class SourceError(Exception):
+class SourceError(PwcKgError):
     """A source file that cannot be read: names the file, the position and what is wrong."""
 
     def __init__(self, path: os.PathLike | str, position: str, message: str):

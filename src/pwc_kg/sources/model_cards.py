@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .archive import SourceError
+from ..errors import PwcKgError
 
 CARD = "README.md"
 
@@ -47,7 +48,7 @@ def _loader():
     return yaml, Loader
 
 
-class YamlError(ValueError):
+class YamlError(PwcKgError, ValueError):
     """YAML that does not parse; the message says where."""
 
 

@@ -31,15 +31,16 @@ from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
+from ..errors import PwcKgError
 
 DEFAULT_STORE = "pwc-kg-store"
 
 
-class BuildLocked(RuntimeError):
+class BuildLocked(PwcKgError, RuntimeError):
     """Another build holds the store."""
 
 
-class StoreMissing(FileNotFoundError):
+class StoreMissing(PwcKgError, FileNotFoundError):
     """No published store at the given folder."""
 
 

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
+from ..errors import PwcKgError
 
 STATE_FORMAT = 2  # 2: each source's tap and value-test suspects
 STATE_DIR = "state"
@@ -37,7 +38,7 @@ STATE_FILE = "build-state.json"
 DERIVED_FILE = "derived.nt"
 
 
-class StateUnusable(Exception):
+class StateUnusable(PwcKgError):
     """The previous generation cannot be built upon; the message says why (a full build follows)."""
 
 

@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
+from ..errors import PwcKgError
 
 DEFAULT = ox.DefaultGraph()
 
 
-class DefaultGraphMissing(RuntimeError):
+class DefaultGraphMissing(PwcKgError, RuntimeError):
     """The store's named graphs hold triples but its default graph is empty: built by an older pwc-kg."""
 
 

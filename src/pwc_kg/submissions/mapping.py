@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import PwcKgError
 from ..iri import Minter, is_generic_model_name, name_key, safe_url
 from ..kinds import MAPPERS
 from ..mapping import common
@@ -138,7 +139,7 @@ def _v(term) -> str:
     return term.value if term is not None else ""
 
 
-class PayloadError(ValueError):
+class PayloadError(PwcKgError, ValueError):
     """The body is no submission at all (unreadable, of no known shape): answered 422 with one problem."""
 
     def __init__(self, problem: Problem):

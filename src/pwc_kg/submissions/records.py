@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from ..errors import PwcKgError
 from ..store.generations import fsync_dir
 
 FOLDER = "submissions"
@@ -33,7 +34,7 @@ PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 _ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{8}$")
 
 
-class SubmissionNotFound(LookupError):
+class SubmissionNotFound(PwcKgError, LookupError):
     pass
 
 

@@ -36,6 +36,7 @@ import pyoxigraph as ox
 
 from ..derive import partial
 from ..derive.leaderboards import DerivedStats
+from ..errors import PwcKgError
 from ..iri import DEFAULT_BASE, Minter, slug
 from ..ntriples import iri, lit, typed
 from ..queries.resolve import base_iri
@@ -56,7 +57,7 @@ GENERATION_LIST = "submissions.json"  # in a generation: the accepted submission
 LOCK_WAIT = 30.0
 
 
-class SubmissionError(Exception):
+class SubmissionError(PwcKgError):
     """A moderation step that cannot be done; ``status`` is the HTTP status that says why."""
 
     status = 400

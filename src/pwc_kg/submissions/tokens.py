@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
+from ..errors import PwcKgError
 
 TOKENS_FILE = "tokens.json"
 PREFIX = "pwckg_"
@@ -29,7 +30,7 @@ SUBMITTER, MODERATOR = "submitter", "moderator"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@\-]{0,63}$")
 
 
-class TokenError(ValueError):
+class TokenError(PwcKgError, ValueError):
     """A token command that cannot be done (a name taken, unknown, malformed)."""
 
 

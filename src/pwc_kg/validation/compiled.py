@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import PwcKgError
 from ..queries.binding import bind_values
 from ..store.union import union_options
 
@@ -99,7 +100,7 @@ class ValidationResult:
         return "\n".join(lines) + "\n"
 
 
-class UnsupportedShape(ValueError):
+class UnsupportedShape(PwcKgError, ValueError):
     """A shape uses a SHACL feature the compiler cannot check exactly."""
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from ...errors import PwcKgError
 from ...queries import bind_values, load_query
 from ...queries.binding import skip_token
 from ...queries.run import bind_params
@@ -28,7 +29,7 @@ MAX_PER_PAGE = 500
 MAX_PAGE = 100_000
 
 
-class BadParam(ValueError):
+class BadParam(PwcKgError, ValueError):
     """A page parameter the page cannot take: ``status`` 400 (malformed) or 404 (a page past the last)."""
 
     def __init__(self, status: int, message: str):
