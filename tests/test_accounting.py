@@ -7,7 +7,7 @@ import json
 from conftest import SOTA_FILES, rejects_of
 
 import pwc_kg
-from pwc_kg.mapping.context import pointer
+from pwc_kg.pointers import pointer
 
 
 def cells(node, ptr=""):

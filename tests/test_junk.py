@@ -43,7 +43,8 @@ from hypothesis import strategies as st
 import pwc_kg
 from pwc_kg.iri import Minter
 from pwc_kg.kinds import MAPPERS, READERS
-from pwc_kg.mapping.context import Context, GraphWriter, Registry, Rejects, pointer
+from pwc_kg.mapping.context import Context, GraphWriter, Registry, Rejects
+from pwc_kg.pointers import pointer
 from pwc_kg.ntriples import clean_text
 from pwc_kg.sources import SourceError
 from pwc_kg.sources.archive import CODE_LINKS, DATASETS, EVALUATION_TABLES, METHODS, PAPERS, iter_records

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import pwc_kg
 from pwc_kg.iri import Minter
-from pwc_kg.mapping.context import pointer
+from pwc_kg.pointers import pointer
 from pwc_kg.mapping.model_cards import _crosswalk, crosswalk, hf_id
 from pwc_kg.sources import SourceError
 from pwc_kg.sources.lineage_file import iter_lineage

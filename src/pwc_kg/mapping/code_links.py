@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..ntriples import boolean
 from ..vocab import PWC
 from . import common
-from .context import Context, pointer
+from ..pointers import pointer
+from .context import Context
 from .datasets import repository
 from .fields import Fields
 

@@ -328,17 +328,6 @@ class Context:
         self.stats[name] = self.stats.get(name, 0) + n
 
 
-def pointer(*parts: object) -> str:
-    """A JSON Pointer (RFC 6901) to a place in the source file; None parts are left out.
-
-    >>> pointer(0, "metrics", "F1/EM", None)
-    '/0/metrics/F1~1EM'
-    """
-    if len(parts) == 1 and type(parts[0]) is int:
-        return f"/{parts[0]}"  # a record's own pointer: once per record
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts if p is not None)
-
-
 def named(ctx: Context, node: str, cls: str, name: str) -> str:
     """Type a node and give it its name (once per graph); returns the node."""
     if ctx.graph.type(node, cls):
@@ -346,4 +335,4 @@ def named(ctx: Context, node: str, cls: str, name: str) -> str:
     return node
 
 
-__all__ = ["Context", "GraphWriter", "Registry", "Rejects", "named", "pointer", "iri", "name_key"]
+__all__ = ["Context", "GraphWriter", "Registry", "Rejects", "named", "iri", "name_key"]

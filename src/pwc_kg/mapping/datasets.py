@@ -8,7 +8,8 @@ from ..iri import name_key, segment
 from ..ntriples import date
 from ..vocab import PWC
 from . import common
-from .context import Context, pointer
+from ..pointers import pointer
+from .context import Context
 from .fields import Fields
 
 _PWC_TASK = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/task/([^/?#]+)/?$", re.I)

@@ -13,7 +13,8 @@ from ..ntriples import boolean, date, decimal, iri, lit
 from ..values import Value, ValueRejected, parse_value
 from ..vocab import PWC, RDF, SKOS
 from . import common
-from .context import Context, named, pointer
+from ..pointers import pointer
+from .context import Context, named
 from .datasets import repository
 from .fields import Fields
 

@@ -11,7 +11,8 @@ import re
 from decimal import Decimal
 
 from ..iri import safe_url
-from .context import Context, pointer
+from ..pointers import pointer
+from .context import Context
 
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z]*)?$")
 MIN_YEAR = 1900

@@ -9,7 +9,8 @@ from ..iri import name_key
 from ..ntriples import typed
 from ..vocab import PWC, XSD
 from . import common
-from .context import Context, named, pointer
+from ..pointers import pointer
+from .context import Context, named
 from .fields import Fields
 
 _PWC_METHOD = re.compile(r"^(?:https?://)?(?:www\.)?paperswithcode\.com/method/([^/?#]+)/?$", re.I)

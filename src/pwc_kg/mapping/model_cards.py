@@ -18,7 +18,8 @@ from ..iri import name_key, safe_url
 from ..values import ValueRejected, parse_value
 from ..vocab import OWL, PWC, ontology_path
 from . import common
-from .context import Context, named, pointer
+from ..pointers import pointer
+from .context import Context, named
 from .evaluation_tables import benchmark, dataset_node, metric_node, objects_at, write_value
 from .fields import Fields, _kind
 

@@ -13,7 +13,8 @@ from ..ntriples import decimal
 from ..values import ValueRejected, parse_value
 from ..vocab import PWC
 from . import common
-from .context import Context, pointer
+from ..pointers import pointer
+from .context import Context
 from .evaluation_tables import dataset_node
 from .fields import Fields
 from .methods import method_summary

@@ -6,7 +6,8 @@ from ..iri import segment
 from ..ntriples import date
 from ..vocab import PWC, RDF
 from . import common
-from .context import Context, named, pointer
+from ..pointers import pointer
+from .context import Context, named
 from .fields import Fields
 from .methods import method_summary
 

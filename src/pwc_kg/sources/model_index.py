@@ -32,7 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
-from ..mapping.context import pointer
+from ..pointers import pointer
 from .archive import SourceError, without_surrogates
 from .model_cards import YamlError, load_yaml
 

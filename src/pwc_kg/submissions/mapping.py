@@ -36,7 +36,8 @@ from ..errors import PwcKgError
 from ..iri import Minter, is_generic_model_name, name_key, safe_url
 from ..kinds import MAPPERS
 from ..mapping import common
-from ..mapping.context import Context, GraphWriter, Registry, Rejects, pointer
+from ..mapping.context import Context, GraphWriter, Registry, Rejects
+from ..pointers import pointer
 from ..queries.binding import bind_values
 from ..queries.resolve import EntityNotFound, resolve
 from ..queries.run import EmbeddedBackend
