@@ -29,7 +29,7 @@ import pwc_kg
 from pwc_kg import SourceError
 from pwc_kg.cli import main
 from pwc_kg.sources import discover, iter_records
-from pwc_kg.sources.archive import HUB_NAMES, kind_by_name
+from pwc_kg.sources.kinds import HUB_NAMES, kind_by_name
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 sys.path.insert(0, str(BENCH))

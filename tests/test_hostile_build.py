@@ -15,7 +15,8 @@ import pytest
 from conftest import LAMINI
 
 import pwc_kg
-from pwc_kg.sources.archive import MAX_RECORD_DEPTH, SourceError, _DepthGuard, iter_records
+from pwc_kg.sources.archive import MAX_RECORD_DEPTH, _DepthGuard, iter_records
+from pwc_kg.sources.kinds import SourceError
 
 
 def read_all(raw: bytes, limit: int, size: int) -> tuple[object, int]:

@@ -47,7 +47,8 @@ from pwc_kg.mapping.context import Context, GraphWriter, Registry, Rejects
 from pwc_kg.pointers import pointer
 from pwc_kg.ntriples import clean_text
 from pwc_kg.sources import SourceError
-from pwc_kg.sources.archive import CODE_LINKS, DATASETS, EVALUATION_TABLES, METHODS, PAPERS, iter_records
+from pwc_kg.sources.archive import iter_records
+from pwc_kg.sources.kinds import CODE_LINKS, DATASETS, EVALUATION_TABLES, METHODS, PAPERS
 from pwc_kg.sources.lineage_file import iter_lineage
 from pwc_kg.sources.model_cards import read_card
 from pwc_kg.sources.model_index import iter_model_index

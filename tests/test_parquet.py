@@ -26,7 +26,7 @@ import pwc_kg
 from pwc_kg import SourceError
 from pwc_kg.iri import DEFAULT_BASE
 from pwc_kg.sources import discover, iter_records
-from pwc_kg.sources.archive import NotAnArchiveFile
+from pwc_kg.sources.kinds import NotAnArchiveFile
 from pwc_kg.vocab import PROV, PWC, RDF
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"

@@ -63,7 +63,8 @@ from .derive.leaderboards import DerivedStats, write_derived
 from .queries.binding import bind_values
 from .provenance import SourceRecord, build_quads, derivation_quads, source_quads
 from .sources import SourceError, SourceFile, discover
-from .sources.archive import ARCHIVE_KINDS, TooDeep, every_record_rejected, file_digest
+from .sources.archive import TooDeep, every_record_rejected, file_digest
+from .sources.kinds import ARCHIVE_KINDS
 from .stats import graph_counts
 from .submissions.rebuild import keep_accepted
 from .store import StoreDir

@@ -15,8 +15,9 @@ from .mapping.methods import map_method
 from .mapping.model_cards import map_model_card
 from .mapping.model_index import map_model_index_model
 from .mapping.papers import map_paper
-from .sources.archive import (CODE_LINKS, DATASETS, EVALUATION_TABLES, LINEAGE, METHODS, MODEL_CARDS, MODEL_INDEX,
-                              PAPERS, iter_records)
+from .sources.archive import iter_records
+from .sources.kinds import (CODE_LINKS, DATASETS, EVALUATION_TABLES, LINEAGE, METHODS, MODEL_CARDS, MODEL_INDEX,
+                            PAPERS)
 from .sources.lineage_file import iter_lineage
 from .sources.model_cards import iter_model_cards
 from .sources.model_index import iter_model_index

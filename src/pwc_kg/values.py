@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
 from .errors import PwcKgError
 
 MAGNITUDES = {"k": 3, "m": 6, "b": 9, "g": 9, "t": 12}

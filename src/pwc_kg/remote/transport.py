@@ -24,6 +24,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+
 from ..errors import PwcKgError
 
 AUTH_KINDS = ("basic", "digest")

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import parse_qs, quote, urlsplit
+
 from ..errors import PwcKgError
 
 # On every HTML page: nothing from elsewhere, no inline script or style, no framing.

@@ -1,5 +1,6 @@
 """Reading sources: which archive file a path is, and its records as a stream."""
 
-from .archive import KINDS, SourceError, SourceFile, discover, iter_records
+from .archive import SourceFile, discover, iter_records
+from .kinds import KINDS, SourceError
 
 __all__ = ["KINDS", "SourceError", "SourceFile", "discover", "iter_records"]

@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 from typing import Iterator
 
-from .archive import SourceError
+from .kinds import SourceError
 
 COLUMNS = ("child", "relation", "parent", "source", "note")
 REQUIRED = ("child", "relation", "parent")

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from .archive import SourceError
+from .kinds import SourceError
 from ..errors import PwcKgError
 
 CARD = "README.md"

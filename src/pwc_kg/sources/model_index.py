@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Iterator
 
 from ..pointers import pointer
-from .archive import SourceError, without_surrogates
+from .archive import without_surrogates
+from .kinds import SourceError
 from .model_cards import YamlError, load_yaml
 
 MODEL_FIELDS = ("Name", "Metadata", "Results", "Paper", "Code", "Weights", "Config", "README", "In Collection", "Image")

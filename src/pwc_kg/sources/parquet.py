@@ -36,8 +36,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from .archive import (CODE_LINKS, DATASETS, EVALUATION_TABLES, METHODS, PAPERS, NotAnArchiveFile, SourceError,
-                      kind_of_record)
+from .kinds import (CODE_LINKS, DATASETS, EVALUATION_TABLES, METHODS, PAPERS, NotAnArchiveFile, SourceError,
+                    kind_of_record)
 
 BATCH_BYTES = 8 << 20  # uncompressed bytes of Arrow data per record batch
 # A struct that stands for a JSON object with free keys (a leaderboard row's metric values), not a record.

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pyoxigraph as ox
+
 from ..errors import PwcKgError
 
 DEFAULT_STORE = "pwc-kg-store"

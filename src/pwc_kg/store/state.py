@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
+
 from ..errors import PwcKgError
 
 STATE_FORMAT = 2  # 2: each source's tap and value-test suspects

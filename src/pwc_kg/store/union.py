@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Iterable
 
 import pyoxigraph as ox
+
 from ..errors import PwcKgError
 
 DEFAULT = ox.DefaultGraph()

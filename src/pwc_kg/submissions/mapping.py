@@ -41,7 +41,8 @@ from ..pointers import pointer
 from ..queries.binding import bind_values
 from ..queries.resolve import EntityNotFound, resolve
 from ..queries.run import EmbeddedBackend
-from ..sources.archive import EVALUATION_TABLES, MODEL_CARDS, without_surrogates
+from ..sources.archive import without_surrogates
+from ..sources.kinds import EVALUATION_TABLES, MODEL_CARDS
 from ..vocab import OWL, PWC, PWC_NS, RDF, SKOS
 
 ROWS, MODEL_INDEX, RDF_SHAPE = "rows", "model-index", "rdf"

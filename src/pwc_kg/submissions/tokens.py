@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
+
 from ..errors import PwcKgError
 
 TOKENS_FILE = "tokens.json"
