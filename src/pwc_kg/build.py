@@ -55,7 +55,7 @@ from .iri import DEFAULT_BASE, Minter, segment
 from .kinds import MAPPERS, READERS
 from .mapping.context import Context, GraphWriter, Registry, Rejects
 from .derive.entail import EntailedStats, materialise
-from .derive.inputs import Tap, read_taps, tap_paths
+from .derive.inputs import Tap, read_taps
 from .derive.inputs import reads as derivation_reads  # which triples the derived graph is computed from
 from .validation.compiled import compile_shapes
 from .validation.values import ValueChecks, shapes_digest
@@ -72,7 +72,7 @@ from .store.disk import disk_full
 from .store.graph_diff import GraphChange, replace_graph
 from .store.union import copy_to_default, count_default, drop_graph
 from .store.state import (DERIVED_FILE, STATE_DIR, BuildState, PreviousBuild, SourceState, StateUnusable,
-                          code_fingerprint, link_or_copy, read_json, save_layer, signature, write_json)
+                          code_fingerprint, link_or_copy, read_json, save_layer, signature, tap_paths, write_json)
 from .vocab import RDF, ontology_path
 
 Progress = Callable[[str, int, int | None], None]
@@ -585,7 +585,7 @@ def _derive_and_count(store: ox.Store, gen: Path, staging: Path, mint: Minter, r
             else:  # an accepted submission's generation: the store has the graph, the file is made now
                 store.dump(str(gen / DERIVED_FILE), format=ox.RdfFormat.N_TRIPLES,
                            from_graph=ox.NamedNode(mint.graph("derived")))
-            report.derived = previous.derived_stats()
+            report.derived = DerivedStats(**previous.derived_stats())
             report.derived_kept = True
     return ontology_triples, derive_started
 

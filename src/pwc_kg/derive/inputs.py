@@ -29,6 +29,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from ..iri import metric_key
+from ..store.state import tap_paths
 from ..store.union import union_options
 from ..vocab import PWC, RDF
 from . import directions
@@ -275,11 +276,6 @@ class Tap:
         self._late.close()
 
 
-def tap_paths(folder: Path, stem: str) -> tuple[Path, Path]:
-    """The two files of a source's tap."""
-    return Path(folder) / f"{stem}.tap.nq", Path(folder) / f"{stem}.tap-late.nq"
-
-
 def read_taps(taps: Iterable[tuple[Path, Path]], extra: Iterable[ox.Quad] = ()) -> Inputs:
     """What the derivation needs, from taps (pairs of files) and ``extra`` quads of other graphs."""
     taps = list(taps)
@@ -430,4 +426,4 @@ def _decimal(lexical: str) -> Decimal:
 
 
 __all__ = ["Inputs", "Row", "READS", "READS_TYPES", "Graphs", "Tap", "decide", "from_store", "read_taps",
-           "reads", "tap_paths"]
+           "reads"]

@@ -171,6 +171,12 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
+def tap_paths(folder: Path, stem: str) -> tuple[Path, Path]:
+    """The two files of a source's tap in a build state folder: what the mapping wrote for the derivation
+    (derive/inputs.py reads them)."""
+    return Path(folder) / f"{stem}.tap.nq", Path(folder) / f"{stem}.tap-late.nq"
+
+
 class PreviousBuild:
     """The current generation, as the base of an incremental build."""
 
@@ -183,8 +189,6 @@ class PreviousBuild:
     @classmethod
     def open(cls, gen: Path, *, base_iri: str, entail: bool) -> "PreviousBuild":
         """StateUnusable, saying why, when the next build must be a full one."""
-        from ..derive.inputs import tap_paths
-
         state = BuildState.load(gen)
         if state.fingerprint != code_fingerprint():
             raise StateUnusable(f"the current generation ({Path(gen).name}) was built by another version of pwc-kg "
@@ -222,11 +226,9 @@ class PreviousBuild:
     def reads(self, old: SourceState) -> dict:
         return read_json(self.file(old, "reads"))
 
-    def derived_stats(self):
-        """What the previous build's derived graph holds (its build.json says)."""
-        from ..derive.leaderboards import DerivedStats
-
-        return DerivedStats(**json.loads((self.gen / "build.json").read_text())["derived"])
+    def derived_stats(self) -> dict:
+        """What the previous build's derived graph holds, as its build.json says (DerivedStats' fields)."""
+        return json.loads((self.gen / "build.json").read_text())["derived"]
 
     def rejects_of(self, label: str) -> list[str]:
         """The previous rejects report's lines for one source, as they were written."""
