@@ -10,7 +10,7 @@ Routes: ``/sparql`` (serve/sparql.py); ``/.well-known/void`` and ``/dataset``, `
 (serve/void.py); ``/ontology``, ``/ontology/context.jsonld`` (serve/ontology.py); ``/static/*``
 and the pages ('/', '/search', '/query', ...: serve/pages/); every minted IRI ('/paper/...',
 '/task/...', ...: serve/linked_data.py). Every response carries the security headers
-(serve/http.py); CORS is on for ``/sparql`` (any origin, by default) and, for the rest, only for
+(web.py); CORS is on for ``/sparql`` (any origin, by default) and, for the rest, only for
 the origins ``cors_origins`` lists.
 """
 
@@ -20,9 +20,9 @@ import logging
 
 from ..queries import EntityNotFound
 from ..store import StoreDir
+from ..web import HTTPError, Request, Response, error_page, html_page, security_headers, text
 from .config import ServeConfig
 from .executor import QueryError, QueryExecutor
-from .http import HTTPError, Request, Response, error_page, html_page, security_headers, text
 from .linked_data import LinkedData
 from .negotiation import prefers_html
 from .ontology import Ontology

@@ -31,8 +31,8 @@ from ..export.jsonld import JsonLdWriter
 from ..export.stream import Block
 from ..ontology import jsonld_context
 from ..vocab import PREFIXES, PWC, RDF, RDFS, SKOS
+from ..web import HTTPError, Request, Response, error_page, html_page
 from .executor import QueryError
-from .http import HTTPError, Request, Response, error_page, html_page
 from .negotiation import GRAPHS, HTML, Format, by_name, negotiate, xml_unsafe
 from .site import ENTITY_KINDS, Site
 

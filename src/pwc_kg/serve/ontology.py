@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from ..ontology import context_path, jsonld_context
 from ..ontology.html import html_path
 from ..vocab import OWL, PREFIXES, PWC_NS, RDF, RDFS, ontology_path
-from .http import HTTPError, Request, Response, html_page
+from ..web import HTTPError, Request, Response, html_page
 from .negotiation import GRAPHS, HTML, by_name, negotiate
 
 ONTOLOGY_FORMATS = GRAPHS + (HTML,)

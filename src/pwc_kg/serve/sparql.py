@@ -33,8 +33,8 @@ import json
 import pyoxigraph as ox
 
 from ..vocab import PREFIXES, RDF, RDFS, ClosedNamespace
+from ..web import HTTPError, Request, Response
 from .executor import Dataset, QueryError
-from .http import HTTPError, Request, Response
 from .negotiation import FORMAT_PARAMS, GRAPHS, RESULTS, Format, by_name, negotiate, prefers_html, prefers_html_results
 from .query_text import analyze
 

@@ -26,7 +26,7 @@ from urllib.parse import quote
 import pyoxigraph as ox
 
 from ..vocab import PREFIXES
-from .http import HTTPError, Request, Response
+from ..web import HTTPError, Request, Response
 from .linked_data import compact_jsonld
 from .negotiation import GRAPHS, by_name, negotiate
 

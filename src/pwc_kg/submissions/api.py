@@ -26,7 +26,7 @@ import os
 import secrets
 from pathlib import Path
 
-from ..serve.http import HTTPError, Request, Response
+from ..web import HTTPError, Request, Response
 from .records import SubmissionNotFound
 from .service import DEFAULT_MAX_VALUES, SubmissionError, SubmissionService
 from .tokens import Token, TokenStore

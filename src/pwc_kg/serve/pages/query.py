@@ -106,7 +106,7 @@ def _context(examples, example, text: str, values: dict, error: str | None = Non
 # The example YASGUI opens with: the SOTA of PIQA (the seed paper's benchmark), its parameters bound.
 FIRST_EXAMPLE = ("sota", {"task": "Question Answering", "dataset": "PIQA", "extra": "true"})
 PER_PAGE, MAX_PER_PAGE = 100, 500  # rows of a result table a page shows, by default and at most
-# Who may load what on the YASGUI page: the site's policy (serve/http.py HTML_CSP) and, seen as console
+# Who may load what on the YASGUI page: the site's policy (web.py HTML_CSP) and, seen as console
 # errors in headless chromium, what YASGUI 4.6.2 needs besides. connect-src 'self': its queries go to
 # this server's /sparql (and nothing else may be fetched). Styles: the <style> elements the bundled
 # column-resizer adds to the head for the results table (its grip rules; the cursor while a column is

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import parse_qs, quote, urlsplit
 
-from ..errors import PwcKgError
+from .errors import PwcKgError
 
 # On every HTML page: nothing from elsewhere, no inline script or style, no framing.
 HTML_CSP = ("default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; "
