@@ -25,7 +25,7 @@ from test_serve_pages import SCRIPT, SQL, render, served_pages
 import pwc_kg
 from pwc_kg import catalogue
 from pwc_kg.catalogue import Catalogue
-from pwc_kg.catalogue.papers import key
+from pwc_kg.catalogue import key
 from pwc_kg.queries.binding import bind_values
 from pwc_kg.serve.pages import listing
 

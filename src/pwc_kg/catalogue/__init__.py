@@ -83,6 +83,19 @@ def internal_rows(store: ox.Store, name: str, bindings: dict | None = None) -> I
         yield {n: solution[n].value for n in names if solution[n] is not None}
 
 
+def key(iri: str, kind: str) -> str:
+    """The part of an entity's IRI after its kind: what the list pages name it by in their parameters.
+
+    >>> key("https://w3id.org/pwc-kg/resource/dataset/imagenet/real", "dataset")
+    'imagenet/real'
+    >>> key("urn:x:y", "dataset")
+    'urn:x:y'
+    """
+    marker = f"/{kind}/"
+    at = iri.find(marker)
+    return iri[at + len(marker):] if at >= 0 else iri
+
+
 # -- building ----------------------------------------------------------------------------------------
 
 def build(store: ox.Store, path: Path, only: Iterable[str] | None = None, threads: int = 2) -> dict[str, float]:

@@ -6,7 +6,7 @@
   ``paper-datasets.rq``, which also fill ``paper_dataset``) and its benchmarks
   (``dataset-benchmarks.rq``).
 - ``dataset_facet``: its modalities, languages and tasks (``dataset-facets.rq``), one row per value; a
-  task by its key (``papers.key``), whose name is in ``task_keys``.
+  task by its key (``catalogue.key``), whose name is in ``task_keys``.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from . import Table, internal_rows
-from .papers import key
+from . import Table, internal_rows, key
 
 
 class DatasetsTable(Table):

@@ -5,7 +5,7 @@
   of the graph that use it (``papers``: the rows of ``paper-methods.rq``, which also fill
   ``paper_method``).
 - ``method_collection``: its collections with their areas (``method-collections.rq``), by key
-  (``papers.key``) and name.
+  (``catalogue.key``) and name.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from . import Table, internal_rows
-from .papers import key
+from . import Table, internal_rows, key
 
 
 class MethodsTable(Table):

@@ -22,25 +22,12 @@ import sqlite3
 
 import pyoxigraph as ox
 
-from . import Table, internal_rows
+from . import Table, internal_rows, key
 
 # The link tables: (table, internal query, the query's entity column, the entity's kind in its IRI).
 LINKS = (("paper_task", "paper-tasks", "task", "task"),
          ("paper_method", "paper-methods", "method", "method"),
          ("paper_dataset", "paper-datasets", "dataset", "dataset"))
-
-
-def key(iri: str, kind: str) -> str:
-    """The part of an entity's IRI after its kind: what the list pages name it by in their parameters.
-
-    >>> key("https://w3id.org/pwc-kg/resource/dataset/imagenet/real", "dataset")
-    'imagenet/real'
-    >>> key("urn:x:y", "dataset")
-    'urn:x:y'
-    """
-    marker = f"/{kind}/"
-    at = iri.find(marker)
-    return iri[at + len(marker):] if at >= 0 else iri
 
 
 def smaller(a: str | None, b: str | None) -> str | None:
