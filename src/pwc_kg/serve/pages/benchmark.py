@@ -10,34 +10,18 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ...catalogue import ranks
-from ...vocab import PWC, SKOS
+from ...vocab import PWC
 from ..chart import Point, sota_chart
 from .home import direction_words
 from .page import Page, day, flag, integer, local_name, not_found, text
 from .reads import BadParam, Entity, Paging, Reads, bad_request
-
-_BOARDS = f"""SELECT DISTINCT ?board ?metric ?extra ?higher ?source ?count ?pref ?dated ?concordance ?cost WHERE {{
-  ?board <{PWC.onBenchmark}> ?b ; <{PWC.byMetric}> ?metric ; <{PWC.includesExtraTrainingData}> ?extra .
-  OPTIONAL {{ ?board <{PWC.higherIsBetter}> ?higher }}
-  OPTIONAL {{ ?board <{PWC.directionSource}> ?source }}
-  OPTIONAL {{ ?board <{PWC.directionResults}> ?dated ; <{PWC.directionConcordance}> ?concordance }}
-  OPTIONAL {{ ?metric a ?cost FILTER(?cost = <{PWC.CostMetric}>) }}
-  OPTIONAL {{ ?board <{PWC.resultCount}> ?count }}
-  OPTIONAL {{ ?metric <{SKOS.prefLabel}> ?pref }}
-}}"""
-
-_RECORDS = f"""SELECT DISTINCT ?result ?index ?date ?previous ?improvement WHERE {{
-  ?record <{PWC.leaderboard}> ?board ; <{PWC.result}> ?result ; <{PWC.recordIndex}> ?index ; <{PWC.recordDate}> ?date .
-  OPTIONAL {{ ?record <{PWC.previousValue}> ?previous }}
-  OPTIONAL {{ ?record <{PWC.improvement}> ?improvement }}
-}} ORDER BY ?index"""
 
 
 def _metrics(reads: Reads, entity: Entity) -> tuple[list[dict], dict]:
     """The benchmark's metrics in column order, and its leaderboards by (metric IRI, includes extra data)."""
     boards = {}
     names = {}
-    for row in reads.select(_BOARDS, {"b": ox.NamedNode(entity.iri)}):
+    for row in reads.internal("benchmark-boards", {"b": ox.NamedNode(entity.iri)}):
         m = row["metric"].value
         names[m] = min(names.get(m, row["pref"].value), row["pref"].value) if "pref" in row else names.get(m, local_name(m))
         boards[(m, bool(flag(row["extra"])))] = {
@@ -151,7 +135,7 @@ def benchmark_page(reads: Reads, entity: Entity, params: dict[str, list[str]], l
     except BadParam as e:
         return bad_request(e, "benchmark.html", **{**context, "metric": None})
     page, excluded = leaderboard_page(reads, entity.iri, metric["iri"], with_extra, board["higher"], paging, cat)
-    records = reads.select(_RECORDS, {"board": ox.NamedNode(board["iri"])}) if board["iri"] else []
+    records = reads.internal("board-records", {"board": ox.NamedNode(board["iri"])}) if board["iri"] else []
     details = row_details(reads, page + [r["result"].value for r in records], with_extra)
     rows = [details[r] for r in page if r in details]
     for r in rows:

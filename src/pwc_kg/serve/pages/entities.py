@@ -24,32 +24,11 @@ def _links_of(entity: Entity, props: list[tuple[str, str]]) -> list[tuple[str, s
 
 # --- paper ------------------------------------------------------------------------------------
 
-_PAPER_RESULTS = f"""SELECT DISTINCT ?result ?value ?model_name ?model ?benchmark ?dataset ?task ?task_name
-       ?metric ?metric_name ?record ?rank WHERE {{
-  ?result <{PWC.reportedIn}> ?paper ; <{PWC.benchmark}> ?benchmark ; <{PWC.metric}> ?metric ;
-          <{PWC.value}> ?value .
-  ?benchmark <{PWC.task}> ?task ; <{PWC.datasetName}> ?dataset .
-  ?task <{PWC.name}> ?task_name .
-  OPTIONAL {{ ?result <{PWC.modelName}> ?model_name }}
-  OPTIONAL {{ ?result <{PWC.model}> ?model }}
-  OPTIONAL {{ ?result <{PWC.metricName}> ?metric_name }}
-  OPTIONAL {{ ?result <{PWC.sourceRecord}> ?record }}
-  OPTIONAL {{ ?result <{PWC.rank}> ?rank }}
-}}"""
-
-_CODE = f"""SELECT DISTINCT ?link ?url ?official ?framework WHERE {{
-  ?paper <{PWC.codeLink}> ?link .
-  ?link <{PWC.repository}> ?repo .
-  ?repo <{PWC.url}> ?url .
-  OPTIONAL {{ ?link <{PWC.isOfficial}> ?official }}
-  OPTIONAL {{ ?link <{PWC.framework}> ?framework }}
-}}"""
-
 
 def paper_results(reads: Reads, iri: str) -> list[dict]:
     """The paper's results table in the order of its source (the seed page's order)."""
     by_result: dict[str, dict] = {}
-    for row in reads.select(_PAPER_RESULTS, {"paper": ox.NamedNode(iri)}):
+    for row in reads.internal("paper-results-table", {"paper": ox.NamedNode(iri)}):
         r = by_result.setdefault(row["result"].value, {
             "result": row["result"].value, "value": row["value"].value, "model": text(row.get("model_name")),
             "model_iri": text(row.get("model")), "benchmark": row["benchmark"].value,
@@ -79,7 +58,7 @@ def paper_page(reads: Reads, entity: Entity) -> Page:
     if not authors:
         authors = [(v.term.value, v.text) for v in entity.all(PWC.author)]
     code = []
-    for row in reads.select(_CODE, {"paper": ox.NamedNode(iri)}):
+    for row in reads.internal("paper-code", {"paper": ox.NamedNode(iri)}):
         code.append({"url": row["url"].value, "official": bool(flag(row.get("official"))),
                      "framework": text(row.get("framework"))})
     code = sorted({c["url"]: c for c in code}.values(), key=lambda c: (not c["official"], c["url"]))
