@@ -233,15 +233,6 @@ def metric_page(reads: Reads, entity: Entity, params: dict[str, list[str]] | Non
 
 # --- result ------------------------------------------------------------------------------------
 
-_RECORDS_SET = f"""SELECT DISTINCT ?record ?board ?date ?index ?previous ?improvement ?until ?extra WHERE {{
-  ?record <{PWC.result}> ?r ; <{PWC.leaderboard}> ?board ; <{PWC.recordDate}> ?date .
-  OPTIONAL {{ ?record <{PWC.recordIndex}> ?index }}
-  OPTIONAL {{ ?record <{PWC.previousValue}> ?previous }}
-  OPTIONAL {{ ?record <{PWC.improvement}> ?improvement }}
-  OPTIONAL {{ ?record <{PWC.supersededOn}> ?until }}
-  OPTIONAL {{ ?board <{PWC.includesExtraTrainingData}> ?extra }}
-}} ORDER BY ?extra"""
-
 
 def result_page(reads: Reads, entity: Entity, kg) -> Page:
     benchmark = entity.first(PWC.benchmark)
@@ -253,7 +244,7 @@ def result_page(reads: Reads, entity: Entity, kg) -> Page:
     records = [{"board": r["board"].value, "date": text(r["date"]), "previous": text(r.get("previous")),
                 "improvement": text(r.get("improvement")), "until": text(r.get("until")),
                 "extra": flag(r.get("extra"))}
-               for r in reads.select(_RECORDS_SET, {"r": ox.NamedNode(entity.iri)})]
+               for r in reads.internal("result-records", {"r": ox.NamedNode(entity.iri)})]
     provenance = kg.provenance(entity.iri)
     metric = entity.first(PWC.metric)
     # A repository by its URL (pwc:url), linked there; its IRI, linked to its page, only when it has none.

@@ -40,18 +40,6 @@ def lineage_tree(edges: list[dict], direction: str) -> list[dict]:
     return [grow(e, frozenset({e[near]})) for e in roots]
 
 
-_RESULTS = f"""SELECT DISTINCT ?result ?benchmark ?metric ?value WHERE {{
-  ?result <{PWC.model}> ?model ; <{PWC.benchmark}> ?benchmark ; <{PWC.metric}> ?metric ; <{PWC.value}> ?value .
-}}"""
-
-_COST = f"SELECT ?m WHERE {{ ?m a <{PWC.CostMetric}> }}"
-
-_STANDING = f"""SELECT DISTINCT ?s ?board ?record WHERE {{
-  OPTIONAL {{ ?board <{PWC.stateOfTheArt}> ?s }}
-  OPTIONAL {{ ?record <{PWC.result}> ?s }}
-}}"""
-
-
 def model_results(reads: Reads, iris: list[str], shown: slice = slice(0, PER_PAGE)) -> list[dict]:
     """The model's results by task, dataset and metric (rank, date and paper for those in ``shown``: a page).
 
@@ -60,7 +48,7 @@ def model_results(reads: Reads, iris: list[str], shown: slice = slice(0, PER_PAG
     with thousands of results would make that join slow. Each result says whether it leads its
     leaderboard (with extra training data counted) now, or set a record on it once.
     """
-    rows = reads.select(_RESULTS, {"model": [ox.NamedNode(i) for i in iris]})
+    rows = reads.internal("model-result-values", {"model": [ox.NamedNode(i) for i in iris]})
     results = {}
     for r in rows:
         results.setdefault(r["result"].value, {"result": r["result"].value, "benchmark": r["benchmark"].value,
@@ -76,9 +64,9 @@ def model_results(reads: Reads, iris: list[str], shown: slice = slice(0, PER_PAG
                  metric=metrics.get(r["metric_iri"], {}).get(SKOS.prefLabel, local_name(r["metric_iri"])),
                  status=None, rank=None, date=None, paper=None, paper_title=None)
     # The best value of a cost metric (parameters, FLOPs, latency) is no state of the art: not "leads" or "led".
-    cost = {row["m"].value for row in reads.select(_COST, {"m": [ox.NamedNode(m) for m in
+    cost = {row["m"].value for row in reads.internal("cost-of", {"m": [ox.NamedNode(m) for m in
                                                                  sorted({r["metric_iri"] for r in results.values()})]})}
-    standing = [row for row in reads.select(_STANDING, {"s": [ox.NamedNode(i) for i in results]})
+    standing = [row for row in reads.internal("result-standing", {"s": [ox.NamedNode(i) for i in results]})
                 if results[row["s"].value]["metric_iri"] not in cost]
     boards = {row["board"].value for row in standing if "board" in row}
     records = {row["record"].value for row in standing if "record" in row}

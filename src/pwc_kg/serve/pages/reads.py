@@ -22,7 +22,6 @@ from ...vocab import PWC, RDF, SKOS
 
 LABELS = (SKOS.prefLabel, PWC.name, PWC.title)  # a metric's preferred spelling before its others
 RDF_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_"
-INCOMING_LIMIT = 200
 LIST_LIMIT = 500  # rows a page lists at most where it does not page them (a task's subtasks, ...)
 PER_PAGE = 100  # rows of a paged list, unless ?per_page= says otherwise
 MAX_PER_PAGE = 500
@@ -207,19 +206,6 @@ def bad_request(error: BadParam, template: str, **context) -> "Page":
 
     return Page(error.status, template, {**context, "bad": str(error)})
 
-_DESCRIBE = f"""SELECT DISTINCT ?p ?o ?name ?title ?pref WHERE {{
-  ?s ?p ?o .
-  OPTIONAL {{ ?o <{PWC.name}> ?name }}
-  OPTIONAL {{ ?o <{PWC.title}> ?title }}
-  OPTIONAL {{ ?o <{SKOS.prefLabel}> ?pref }}
-}} LIMIT 5000"""
-
-_INCOMING = f"""SELECT DISTINCT ?s ?p ?name ?title WHERE {{
-  ?s ?p ?o .
-  OPTIONAL {{ ?s <{PWC.name}> ?name }}
-  OPTIONAL {{ ?s <{PWC.title}> ?title }}
-}} LIMIT {INCOMING_LIMIT}"""
-
 
 def projected(query: str) -> list[str]:
     """The variables a SELECT projects, in order (for a table's columns), from its text.
@@ -317,7 +303,7 @@ class Reads:
 
     def entity(self, iri: str) -> Entity:
         out = Entity(iri)
-        for row in self.select(_DESCRIBE, {"s": ox.NamedNode(iri)}):
+        for row in self.internal("describe", {"s": ox.NamedNode(iri)}):
             label = row.get("pref") or row.get("name") or row.get("title")
             values = out.props.setdefault(row["p"].value, [])
             for v in values:
@@ -332,9 +318,9 @@ class Reads:
         return out
 
     def incoming(self, iri: str) -> list[tuple[str, Value]]:
-        """(property, subject) of the triples that point at the IRI, at most INCOMING_LIMIT."""
+        """(property, subject) of the triples that point at the IRI, at most 200 (queries/internal/incoming.rq)."""
         seen: dict[tuple[str, str], Value] = {}
-        for row in self.select(_INCOMING, {"o": ox.NamedNode(iri)}):
+        for row in self.internal("incoming", {"o": ox.NamedNode(iri)}):
             label = row.get("name") or row.get("title")
             key = (row["p"].value, row["s"].value)
             if key not in seen or (label is not None and seen[key].label is None):
