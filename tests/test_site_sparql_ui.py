@@ -328,6 +328,12 @@ def test_send_to_sparql_from_the_query_page_shows_a_table(server, browser):
     browser.find_element(By.CSS_SELECTOR, "form.sparql textarea").clear()
     browser.find_element(By.CSS_SELECTOR, "form.sparql textarea").send_keys(LABELS)
     browser.find_element(By.CSS_SELECTOR, 'button[formaction="/sparql"]').click()
+    # The click starts a navigation: wait for the results page to be there before reading it (reading at once
+    # found the query page still, now and then).
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 60).until(expected_conditions.presence_of_element_located((By.ID, "sparql-results")))
     rows = browser.find_elements(By.CSS_SELECTOR, "#sparql-results tbody tr")
     assert browser.find_element(By.TAG_NAME, "h1").text == "SPARQL results" and len(rows) == 100  # a page of them
     assert urlsplit(browser.current_url).path == "/sparql"
