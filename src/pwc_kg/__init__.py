@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .__about__ import __version__
 from .build import BuildError, BuildReport, build
-from .errors import PwcKgError
+from .errors import PwcKgError, SettingError
 from .graph import Graph
 from .queries import EntityNotFound
 from .queries.run import EmbeddedBackend
@@ -73,4 +73,4 @@ def open_endpoint(url: str, user: str | None = None, password: str | None = None
 
 
 __all__ = ["BuildError", "BuildLocked", "BuildReport", "EntityNotFound", "Graph", "KnowledgeGraph", "PwcKgError",
-           "SourceError", "StoreMissing", "__version__", "build", "open_endpoint", "open_store"]
+           "SettingError", "SourceError", "StoreMissing", "__version__", "build", "open_endpoint", "open_store"]

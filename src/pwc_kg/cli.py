@@ -9,14 +9,13 @@ import sys
 import time
 
 from . import __version__
-from .build import BuildError, build
+from .build import build
+from .errors import PwcKgError
 from .iri import DEFAULT_BASE
-from .queries import EntityNotFound, format_rows, load_query, run_query
+from .queries import format_rows, load_query, run_query
 from .queries.run import EmbeddedBackend
-from .remote import RemoteError
-from .sources import SourceError
 from .stats import format_stats, store_stats
-from .store import BuildLocked, StoreDir, StoreMissing
+from .store import StoreDir
 
 FORMATS = ("table", "json", "csv", "tsv")
 
@@ -540,12 +539,21 @@ def _submission_commands() -> None:
 _submission_commands()
 
 
+def _flagged(error: PwcKgError) -> str:
+    """The error's message, after the flag of the option it is about (the library names the parameter)."""
+    if error.option is None:
+        return str(error)
+    return f"--{error.option.replace('_', '-')}: {error}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
-    except (SourceError, BuildError, BuildLocked, StoreMissing, EntityNotFound, FileNotFoundError, ValueError,
-            RemoteError) as e:
+    except PwcKgError as e:
+        print(f"pwc-kg {args.command}: error: {_flagged(e)}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, ValueError) as e:
         print(f"pwc-kg {args.command}: error: {e}", file=sys.stderr)
         return 2
     except SyntaxError as e:  # pyoxigraph reports malformed SPARQL as SyntaxError
