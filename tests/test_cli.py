@@ -72,7 +72,7 @@ def test_a_literal_parameter_with_quotes_and_newlines_reaches_the_query_intact(l
 
 def test_errors_are_clear(lamini_store):
     out = run("query", "paper-results", "--store", str(lamini_store))
-    assert out.returncode == 2 and "needs --param paper" in out.stderr
+    assert out.returncode == 2 and "--param: query paper-results needs its parameter paper" in out.stderr
     out = run("query", "no-such-query", "--store", str(lamini_store))
     assert out.returncode == 2 and "paper-results" in out.stderr
     out = run("query", "-", "--store", str(lamini_store), stdin="SELECT WHERE {")

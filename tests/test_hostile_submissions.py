@@ -122,7 +122,7 @@ def test_submissions_without_bounds_of_work_get_413_naming_the_limit(server):
             "rows": [{"model_name": f"M{i}", "metrics": {f"m{j}": "1" for j in range(150)}} for i in range(20)]}
     status, _, answer = post(url, json.dumps(many).encode(), sub, "application/json")
     assert status == 413
-    assert "--max-submission-values" in json.loads(answer)["error"]
+    assert "values per submission" in json.loads(answer)["error"]
     assert folders(store) == before  # none stored
     assert proc.poll() is None
 

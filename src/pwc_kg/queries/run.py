@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
+from ..errors import SettingError
 from ..store.union import check_default
 from ..vocab import XSD
 from .binding import bind_values
@@ -46,14 +47,15 @@ def bind_params(backend, query: NamedQuery, params: dict[str, str]) -> str:
     declared = {p.name: p for p in query.params}
     unknown = sorted(set(params) - set(declared))
     if unknown:
-        raise ValueError(f"query {query.name} takes no parameter {', '.join(unknown)} "
-                         f"(it takes: {', '.join(declared) or 'none'})")
+        raise SettingError(f"query {query.name} takes no parameter {', '.join(unknown)} "
+                           f"(it takes: {', '.join(declared) or 'none'})", option="param")
     bindings = {}
     for name, p in declared.items():
         if name not in params or params[name] is None:
             if p.optional or query.path.name == "-":
                 continue
-            raise ValueError(f"query {query.name} needs --param {name}=... ({p.kind}: {p.description})")
+            raise SettingError(f"query {query.name} needs its parameter {name} ({p.kind}: {p.description})",
+                              option="param")
         value = params[name]
         if isinstance(value, (ox.NamedNode, ox.Literal, list)):
             bindings[p.variable] = value  # already terms (e.g. a model and its owl:sameAs aliases)

@@ -62,8 +62,9 @@ class SubmissionError(PwcKgError):
 
     status = 400
 
-    def __init__(self, message: str, status: int | None = None, report: dict | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, status: int | None = None, report: dict | None = None, *,
+                 option: str | None = None):
+        super().__init__(message, option=option)
         if status is not None:
             self.status = status
         self.report = report
@@ -98,7 +99,7 @@ def report_of(checked: Checked | None, problems: list[Problem] | None = None) ->
 # How long a submission's mapping may take in a request thread (its look-ups in the store): with the bounds on
 # values, a few seconds; this is the bound on what the bounds on size miss.
 MAX_MAPPING_SECONDS = 30.0
-DEFAULT_MAX_VALUES = 5_000  # values (scalars) in one rows or model-index payload; `pwc-kg serve --max-submission-values`
+DEFAULT_MAX_VALUES = 5_000  # values (scalars) in one rows or model-index payload (ServeConfig.max_submission_values)
 MAX_METRICS_PER_ROW = 200  # metric values one row (or one model-index result) may give
 
 
@@ -217,10 +218,11 @@ def check_size(shape: str, data: object, max_values: int = DEFAULT_MAX_VALUES) -
             break
     if rows > max_values // 5:
         raise TooLarge(f"the payload holds more than {max_values // 5:,} rows: send them in several submissions "
-                       f"(limit: rows per submission, a fifth of --max-submission-values {max_values:,})")
+                       f"(limit: rows per submission, a fifth of the server's values per submission, {max_values:,})",
+                       option="max_submission_values")
     if values > max_values:
         raise TooLarge(f"the payload holds more than {max_values:,} values: send it in several submissions "
-                       "(limit: --max-submission-values)")
+                       "(limit: values per submission, the server's setting)", option="max_submission_values")
 
 
 def check_payload(body: bytes, content_type: str, store: ox.Store, mint: Minter, sid: str,
