@@ -348,6 +348,9 @@ def test_all_sota_downloads_parse_and_match_the_page(sota):
     ("/sota/all", {"page": "50"}, 404), ("/sota/all.csv", {"sort": "x"}, 400), ("/sota/all.json", {"task": "nope"}, 404),
     ("/sota/no-such-area", {}, 404), ("/sota/no-area", {"page": "99"}, 404), ("/sota/no-area", {"per_page": "x"}, 400),
     ("/benchmarks", {"page": "abc"}, 400), ("/benchmarks", {"page": "1000"}, 404), ("/benchmarks", {"per_page": "1000"}, 400),
+    # digits that are not ASCII ('²'.isdigit() is true, int('²') fails) and text that is not text: once a 500
+    ("/sota/all", {"page": "²"}, 400), ("/benchmarks", {"per_page": "١"}, 400), ("/sota/all", {"area": "\ud800"}, 400),
+    ("/sota/all", {"task": "x" * 600}, 400),
 ])
 def test_bad_parameters_are_a_400_or_404_page_never_a_500(sota, path, params, status):
     got, body, ctype, _ = respond(sota, path, **params)

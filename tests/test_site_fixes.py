@@ -413,3 +413,13 @@ def test_the_model_dataset_and_metric_pages_page_through_the_router_with_stable_
     status, html, page = render(sota, "/metric/accuracy", per_page="2")
     assert status == 200 and len(page.tables["benchmarks"]) == 2 and 'href="/metric/accuracy?page=2&amp;per_page=2"' in html
     assert render(sota, "/metric/accuracy", page="0")[0] == 400 and render(sota, "/metric/accuracy", page="9999")[0] == 404
+
+
+def test_regression_a_page_number_in_superscript_digits_is_a_400_not_a_500():
+    # '²'.isdigit() is true and int('²') raises: the benchmark pages' paging took it for a number
+    from pwc_kg.serve.pages.reads import BadParam, Paging
+
+    for wild in ("²", "١", "1²"):
+        with pytest.raises(BadParam, match="must be a whole number") as refused:
+            Paging.of({"page": [wild]})
+        assert refused.value.status == 400

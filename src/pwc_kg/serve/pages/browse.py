@@ -23,11 +23,9 @@ from ...catalogue.sota import SORTS, sort_index
 from ...vocab import PWC
 from . import entities
 from .page import Page, download, local_name, not_found
-from .reads import BadParam
+from .reads import BadParam, Paging, check_page, choice, param
 
 CATALOGUE_WAIT = 10.0  # seconds a page waits for a catalogue still being built before it answers 503
-MAX_PER_PAGE = 500
-MAX_PAGE = 100_000
 NO_AREA = "no-area"  # the slug of the tasks no area names (areas' slugs are minted from their names)
 AREA_PREVIEW = 12  # top-level tasks /sota shows of an area (the area's page shows them all)
 SUBTASK_PREVIEW = 8
@@ -54,41 +52,16 @@ _SOTA_COLUMNS = ("board", "benchmark", "task", "task_name", "dataset", "dataset_
 
 # --- parameters --------------------------------------------------------------------------------
 
-def _one(params: dict, name: str) -> str | None:
-    values = params.get(name) or []
-    if len(values) > 1:
-        raise BadParam(400, f"{name} is given {len(values)} times; give it once")
-    return values[0] if values else None
-
-
-def _number(params: dict, name: str, default: int, low: int, high: int) -> int:
-    text = _one(params, name)
-    if text is None or text == "":
-        return default
-    if not text.isdigit() or len(text) > 9 or not low <= int(text) <= high:
-        raise BadParam(400, f"{name} must be a whole number from {low:,} to {high:,}, not {text[:40]!r}")
-    return int(text)
-
-
-def _choice(params: dict, name: str, choices: dict, default: str) -> str:
-    text = _one(params, name)
-    if text is None or text == "":
-        return default
-    if text not in choices:
-        raise BadParam(400, f"{name} must be one of {', '.join(choices)}, not {text[:40]!r}")
-    return text
-
-
 def paging(params: dict, per_page: int) -> tuple[int, int]:
-    """(page, per_page) from ``?page=N&per_page=M``; per_page at most MAX_PER_PAGE."""
-    return _number(params, "page", 1, 1, MAX_PAGE), _number(params, "per_page", per_page, 1, MAX_PER_PAGE)
+    """(page, per_page) from ``?page=N&per_page=M``, ``per_page`` rows by default."""
+    asked = Paging.of(params, per_page)
+    return asked.page, asked.per_page
 
 
 def _pages(page: int, per_page: int, total: int) -> dict:
     """What the pager shows; a page past the last one (of a list that has rows) is not there."""
+    check_page(page, per_page, total)
     last = max(1, -(-total // per_page))
-    if page > last:
-        raise BadParam(404, f"page {page} (there are {last:,} pages of {per_page} rows)")
     return {"page": page, "per_page": per_page, "total": total, "last": last,
             "first_row": (page - 1) * per_page + 1 if total else 0, "last_row": min(total, page * per_page)}
 
@@ -233,14 +206,14 @@ def area_page(pages, cat, params):
 def _all_sota_query(cat, params) -> dict:
     """The filters and order of All SotA from its parameters: the SQL's WHERE and ORDER BY (from fixed
     text) with its parameters, and what the page says of them."""
-    sort = _choice(params, "sort", SORTS, "task")
-    order = _choice(params, "order", ORDERS, "asc")
-    extra = FLAGS[_choice(params, "extra", FLAGS, "true")]
-    cost = FLAGS[_choice(params, "cost", FLAGS, "false")]
+    sort = choice(params, "sort", SORTS, "task")
+    order = choice(params, "order", ORDERS, "asc")
+    extra = FLAGS[choice(params, "extra", FLAGS, "true")]
+    cost = FLAGS[choice(params, "cost", FLAGS, "false")]
     where, args = ["extra = ?"], [int(extra)]
     if not cost:
         where.append("cost = 0")
-    area_slug, task_slug = _one(params, "area") or None, _one(params, "task") or None
+    area_slug, task_slug = param(params, "area") or None, param(params, "task") or None
     area = task = None
     if area_slug == NO_AREA:
         area = {"name": "Tasks of no area", "slug": NO_AREA}

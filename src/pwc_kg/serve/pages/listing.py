@@ -8,7 +8,7 @@ lists answer 503, as search does.
 Parameters (bad ones answer 400 on the list's own page, a filter naming nothing 404, a page past the
 last 404):
 
-- ``page`` (from 1), ``per_page`` (1 to ``MAX_PER_PAGE``; ``PER_PAGE`` by default);
+- ``page`` (from 1), ``per_page`` (1 to ``reads.MAX_PER_PAGE``; ``PER_PAGE`` by default);
 - /datasets: ``modality``, ``language``, ``task``; ``sort`` = ``name`` (default) or ``papers``;
 - /methods: ``area``, ``collection``; ``sort`` = ``name`` (default) or ``papers``;
 - /papers: ``task``, ``method``, ``dataset`` (newest first).
@@ -33,13 +33,11 @@ import math
 from urllib.parse import urlencode
 
 from .page import Page
-from .reads import BadParam
+from .reads import BadParam, Paging, check_page, choice, param
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 50
-MAX_PER_PAGE = 500
-MAX_VALUE = 500  # characters of a filter value; longer is a 400
 RELATED = 10
 RELATED_SCAN = 2000
 RELATED_ITEMS = 100  # the rarest tasks, datasets and methods of a paper that count (SQLite's UNION ALL has a bound)
@@ -54,39 +52,13 @@ COUNT_BOUND = 1000  # /papers with two filters or more counts its papers up to t
 
 
 
-def _one(params: dict, name: str) -> str:
-    values = params.get(name) or [""]
-    value = values[0].strip()
-    if len(value) > MAX_VALUE:
-        raise BadParam(400, f"the {name} given is longer than {MAX_VALUE} characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: SQLite could not take it
-        raise BadParam(400, f"the {name} given is not text") from None
-    return value
-
-
-def _positive(params: dict, name: str, default: int, most: int | None = None) -> int:
-    text = _one(params, name)
-    if not text:
-        return default
-    if not (text.isascii() and text.isdigit()) or len(text) > 9 or int(text) < 1:
-        raise BadParam(400, f"{name} must be a whole number from 1{f' to {most}' if most else ''}, not {text!r}")
-    value = int(text)
-    if most is not None and value > most:
-        raise BadParam(400, f"{name} must be at most {most}, not {value}")
-    return value
-
-
 def _paging(params: dict) -> tuple[int, int]:
-    return _positive(params, "page", 1), _positive(params, "per_page", PER_PAGE, MAX_PER_PAGE)
+    asked = Paging.of(params, PER_PAGE)
+    return asked.page, asked.per_page
 
 
 def _sort(params: dict) -> str:
-    sort = _one(params, "sort") or "name"
-    if sort not in SORTS:
-        raise BadParam(400, f"sort must be one of {', '.join(SORTS)}, not {sort!r}")
-    return sort
+    return choice(params, "sort", SORTS, "name")
 
 
 def _query(**params) -> str:
@@ -112,11 +84,6 @@ def _pager(path: str, page: int, per_page: int, total: int, more: bool = False, 
             "first": href(1) if page > 2 else None, "end": href(last) if page < last - 1 and not more else None,
             "sizes": [(n, path + _query(**dict(params, per_page=n if n != PER_PAGE else None)))
                       for n in (20, 50, 100, 500)]}
-
-
-def _check_page(page: int, per_page: int, total: int, what: str) -> None:
-    if page > 1 and (page - 1) * per_page >= total:
-        raise BadParam(404, f"there is no page {page} of {what}: {total} in all, {per_page} a page")
 
 
 def _placeholders(values) -> str:
@@ -172,12 +139,12 @@ def datasets_view(pages, params: dict) -> Page:
     try:
         page, per_page = _paging(params)
         sort = _sort(params)
-        modality, language = _one(params, "modality"), _one(params, "language")
+        modality, language = param(params, "modality"), param(params, "language")
         for facet, value in (("modality", modality), ("language", language)):
             if value and cat.value("SELECT 1 FROM dataset_facet WHERE facet = ? AND value = ? LIMIT 1",
                                    (facet, value)) is None:
                 raise BadParam(404, f"no dataset has the {facet} {value!r}")
-        task = _resolve(cat, "task_keys", _one(params, "task"), "task")
+        task = _resolve(cat, "task_keys", param(params, "task"), "task")
         where, args = [], []
         for facet, value in (("modality", modality), ("language", language), ("task", task[0] if task else "")):
             if value:
@@ -185,7 +152,7 @@ def datasets_view(pages, params: dict) -> Page:
                 args += [facet, value]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         total = cat.value(f"SELECT COUNT(*) FROM datasets d {clause}", args)
-        _check_page(page, per_page, total, "these datasets")
+        check_page(page, per_page, total)
     except BadParam as err:
         return _failed("datasets.html", title, err)
     order = ("d.paper_count DESC, d.papers DESC, d.name COLLATE NOCASE, d.id" if sort == "papers"
@@ -238,8 +205,8 @@ def methods_view(pages, params: dict) -> Page:
     try:
         page, per_page = _paging(params)
         sort = _sort(params)
-        area = _resolve_group(cat, "area", _one(params, "area"), "area")
-        collection = _resolve_group(cat, "collection", _one(params, "collection"), "collection")
+        area = _resolve_group(cat, "area", param(params, "area"), "area")
+        collection = _resolve_group(cat, "collection", param(params, "collection"), "collection")
         where, args = [], []
         for column, value in (("area", area), ("collection", collection)):
             if value:
@@ -247,7 +214,7 @@ def methods_view(pages, params: dict) -> Page:
                 args.append(value[0])
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         total = cat.value(f"SELECT COUNT(*) FROM methods m {clause}", args)
-        _check_page(page, per_page, total, "these methods")
+        check_page(page, per_page, total)
     except BadParam as err:
         return _failed("methods.html", title, err)
     order = ("m.paper_count DESC, m.papers DESC, m.name COLLATE NOCASE, m.id" if sort == "papers"
@@ -303,7 +270,7 @@ def papers_view(pages, params: dict) -> Page:
         page, per_page = _paging(params)
         chosen = []  # (parameter, link table, key column, key, name, its papers)
         for name, table, column, names in PAPER_FILTERS:
-            found = _resolve(cat, names, _one(params, name), name)
+            found = _resolve(cat, names, param(params, name), name)
             if found:
                 n = cat.value(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (found[0],))
                 chosen.append((name, table, column, found[0], found[1], n))
@@ -311,7 +278,7 @@ def papers_view(pages, params: dict) -> Page:
         more = False
         if not chosen:
             total = _paper_total(pages, cat)
-            _check_page(page, per_page, total, "the papers")
+            check_page(page, per_page, total)
             ids = [r["id"] for r in cat.rows("SELECT id FROM papers ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
                                              (per_page, offset))]
         else:
@@ -332,7 +299,7 @@ def papers_view(pages, params: dict) -> Page:
                 more = total > bound
                 total = min(total, bound)
             if not more:
-                _check_page(page, per_page, total, "these papers")
+                check_page(page, per_page, total)
             ids = [r["paper"] for r in cat.rows(f"SELECT l.paper FROM {table} l WHERE {clause} "
                                                 "ORDER BY l.day DESC, l.paper DESC LIMIT ? OFFSET ?",
                                                 args + [per_page, offset])]

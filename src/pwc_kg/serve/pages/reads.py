@@ -25,7 +25,8 @@ RDF_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_"
 LIST_LIMIT = 500  # rows a page lists at most where it does not page them (a task's subtasks, ...)
 PER_PAGE = 100  # rows of a paged list, unless ?per_page= says otherwise
 MAX_PER_PAGE = 500
-MAX_PAGE = 100_000
+MAX_PAGE = 1_000_000  # enough for every paper one a page (576k); past it a 400, not an offset to count to
+MAX_VALUE = 500  # characters of a parameter's value; longer is a 400
 
 
 class BadParam(PwcKgError, ValueError):
@@ -34,6 +35,65 @@ class BadParam(PwcKgError, ValueError):
     def __init__(self, status: int, message: str):
         super().__init__(message)
         self.status = status
+
+
+def param(params: dict[str, list[str]], name: str) -> str:
+    """The value of a page parameter, stripped ('' when it is not given). BadParam (400) when it is given
+    twice, is longer than MAX_VALUE, or is not text (a lone surrogate: neither SQLite nor SPARQL takes it).
+
+    >>> param({"sort": [" papers "]}, "sort"), param({}, "sort")
+    ('papers', '')
+    >>> param({"sort": ["a", "b"]}, "sort")
+    Traceback (most recent call last):
+    ...
+    pwc_kg.serve.pages.reads.BadParam: sort is given 2 times; give it once
+    """
+    values = params.get(name) or [""]
+    if len(values) > 1:
+        raise BadParam(400, f"{name} is given {len(values)} times; give it once")
+    value = values[0].strip()
+    if len(value) > MAX_VALUE:
+        raise BadParam(400, f"the {name} given is longer than {MAX_VALUE} characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadParam(400, f"the {name} given is not text") from None
+    return value
+
+
+def number(params: dict[str, list[str]], name: str, default: int, most: int) -> int:
+    """A whole-number parameter from 1 to ``most`` (``default`` when not given); BadParam (400) otherwise.
+
+    >>> number({"page": ["²"]}, "page", 1, 10)
+    Traceback (most recent call last):
+    ...
+    pwc_kg.serve.pages.reads.BadParam: page must be a whole number from 1 to 10, not '²'
+    """
+    text = param(params, name)
+    if not text:
+        return default
+    # ASCII digits only ('²'.isdigit() is true, int('²') fails); nine at most: no huge number is parsed
+    if not (text.isascii() and text.isdigit()) or len(text) > 9 or not 1 <= int(text) <= most:
+        raise BadParam(400, f"{name} must be a whole number from 1 to {most:,}, not {text[:40]!r}")
+    return int(text)
+
+
+def choice(params: dict[str, list[str]], name: str, choices, default: str) -> str:
+    """A parameter that takes one of ``choices`` (``default`` when not given); BadParam (400) otherwise."""
+    text = param(params, name)
+    if not text:
+        return default
+    if text not in choices:
+        raise BadParam(400, f"{name} must be one of {', '.join(choices)}, not {text[:40]!r}")
+    return text
+
+
+def check_page(page: int, per_page: int, total: int) -> None:
+    """BadParam (404) for a page past the last of a list of ``total`` rows (page 1 is always there)."""
+    pages = max(1, math.ceil(total / per_page))
+    if page > pages:
+        raise BadParam(404, f"page {page}: there {'is' if pages == 1 else 'are'} {pages:,} "
+                            f"page{'' if pages == 1 else 's'} of {per_page}")
 
 
 @dataclass
@@ -50,7 +110,7 @@ class Paging:
     >>> Paging.of({"page": ["x"]})
     Traceback (most recent call last):
     ...
-    pwc_kg.serve.pages.reads.BadParam: page must be a whole number from 1 to 100000, not 'x'
+    pwc_kg.serve.pages.reads.BadParam: page must be a whole number from 1 to 1,000,000, not 'x'
     """
 
     page: int = 1
@@ -71,15 +131,8 @@ class Paging:
         """
         if params is None:
             return Paging(1, LIST_LIMIT, LIST_LIMIT, prefix=prefix, linked=False)
-        def number(name: str, fallback: int, most: int) -> int:
-            text = (params.get(name) or [""])[0].strip()
-            if not text:
-                return fallback
-            if not text.isdigit() or not 1 <= int(text) <= most:
-                raise BadParam(400, f"{name} must be a whole number from 1 to {most}, not {text[:40]!r}")
-            return int(text)
-
-        return Paging(number(f"{prefix}page", 1, MAX_PAGE), number(f"{prefix}per_page", default, MAX_PER_PAGE),
+        return Paging(number(params, f"{prefix}page", 1, MAX_PAGE),
+                      number(params, f"{prefix}per_page", default, MAX_PER_PAGE),
                       default, {k: v for k, v in (keep or {}).items() if v}, prefix=prefix)
 
     @property
@@ -102,9 +155,7 @@ class Paging:
     def check(self, total: int) -> "Paging":
         """Notes the list's length; raises BadParam (404) for a page past the last."""
         self.total = total
-        if self.page > self.pages:
-            raise BadParam(404, f"page {self.page}: there {'is' if self.pages == 1 else 'are'} {self.pages} "
-                                f"page{'' if self.pages == 1 else 's'} of {self.per_page}")
+        check_page(self.page, self.per_page, total)
         return self
 
     def query(self, page: int) -> str:
