@@ -22,6 +22,7 @@ QUIRKS = FIXTURES / "quirks"
 BAD = FIXTURES / "bad"
 LAMINI_TITLE = "LaMini-LM: A Diverse Herd of Distilled Models from Large-Scale Instructions"
 SOTA_FILES = sorted(SOTA.glob("*.json"))
+LINEAGE_FILE = Path(__file__).resolve().parents[1] / "ontology" / "lineage.csv"
 
 
 def build_store(tmp_path_factory, name: str, sources: list) -> Path:
@@ -60,3 +61,44 @@ def browser(tmp_path_factory):
         yield driver
     finally:
         driver.quit()
+
+
+# --- the site's pages over the fixture stores, shared by the page tests (tests/served.py) ----------
+
+def _pages(store: Path):
+    from served import served_pages
+
+    with served_pages(store) as pages:
+        assert pages.catalogue(wait=120) is not None
+        yield pages
+
+
+@pytest.fixture(scope="session")
+def lamini(lamini_store):
+    """The pages over the seed paper's store, its catalogue made."""
+    yield from _pages(lamini_store)
+
+
+@pytest.fixture(scope="session")
+def sota(sota_store):
+    """The pages over the real leaderboards' store, its catalogue made."""
+    yield from _pages(sota_store)
+
+
+@pytest.fixture(scope="session")
+def lineage(tmp_path_factory):
+    """The pages over the seed paper with the Hugging Face model cards and the lineage file: its models
+    have owl:sameAs aliases and bases."""
+    store = build_store(tmp_path_factory, "pages-lineage",
+                        [LAMINI, FIXTURES / "model-cards", LINEAGE_FILE])
+    yield from _pages(store)
+
+
+@pytest.fixture(scope="session")
+def crafted(tmp_path_factory):
+    """The pages over a tiny archive whose names are script tags and SQL injections."""
+    from served import crafted_archive
+
+    root = tmp_path_factory.mktemp("pages-crafted")
+    store = build_store(tmp_path_factory, "pages-crafted-store", [crafted_archive(root / "archive")])
+    yield from _pages(store)

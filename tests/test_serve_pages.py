@@ -8,50 +8,21 @@ tables, links and the chart's SVG are checked against the questions' own answers
 from __future__ import annotations
 
 import csv
-import json
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import FIXTURES, LAMINI, LAMINI_TITLE
+from conftest import LAMINI, LAMINI_TITLE
 
 import pwc_kg
 from pwc_kg.serve.config import ServeConfig
-from pwc_kg.serve.executor import QueryExecutor
 from pwc_kg.serve.pages import Pages
 from pwc_kg.catalogue.search import FILE_NAME, open_index, words_query
-from pwc_kg.serve.site import Site
-from pwc_kg.store import StoreDir
+from served import SCRIPT, SQL, served_pages  # served_pages: tests/test_directions.py imports it from here
 
 BASE = "https://w3id.org/pwc-kg/resource/"
-LINEAGE_FILE = Path(__file__).resolve().parents[1] / "ontology" / "lineage.csv"
-SCRIPT = "<script>alert(1)</script>"
-SQL = "' OR 1=1 --"
-
-
-class RecordingSite(Site):
-    """The server's own Site (query workers, limits), noting each query the pages send it."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.queries: list[str] = []
-
-    def select(self, query, bindings=None, **options):
-        self.queries.append(query)
-        return super().select(query, bindings, **options)
-
-
-@contextmanager
-def served_pages(store: Path, public_base: str | None = None):
-    config = ServeConfig(store=str(store), workers=1, base_iri=public_base)
-    with QueryExecutor(StoreDir(store), config) as executor:
-        pages = Pages(RecordingSite(StoreDir(store), executor, config))
-        assert pages.search_index(wait=60) is not None
-        yield pages
 
 
 # --- HTML helpers ------------------------------------------------------------------------------
@@ -139,74 +110,6 @@ def render(pages: Pages, path: str, **params: str) -> tuple[int, str, Parsed]:
 def page_path(iri: str) -> str:
     assert iri.startswith(BASE), iri
     return "/" + iri[len(BASE):]
-
-
-# --- stores ------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def lamini(lamini_store):
-    with served_pages(lamini_store) as pages:
-        yield pages
-
-
-@pytest.fixture(scope="module")
-def sota(sota_store):
-    with served_pages(sota_store) as pages:
-        yield pages
-
-
-@pytest.fixture(scope="module")
-def lineage(tmp_path_factory):
-    store = tmp_path_factory.mktemp("pages-lineage") / "store"
-    pwc_kg.build([str(LAMINI), str(FIXTURES / "model-cards"), str(LINEAGE_FILE)], store)
-    with served_pages(store) as pages:
-        yield pages
-
-
-def crafted_archive(folder: Path) -> Path:
-    """A tiny archive whose names are script tags and SQL injections, with a leaderboard to rank."""
-    folder.mkdir(parents=True, exist_ok=True)
-    title = f"{SCRIPT} Attention{SQL}"
-    paper_url = "https://paperswithcode.com/paper/crafted-paper"
-    papers = [{"paper_url": paper_url, "arxiv_id": None, "title": title,
-               "abstract": f"An abstract with {SCRIPT} and <img src=x onerror=alert(2)> and {SQL}.",
-               "url_abs": "https://example.org/abs/1", "url_pdf": "javascript:alert(3)",
-               "authors": [SCRIPT, f"Robert{SQL}"], "tasks": [f"{SCRIPT} Detection"], "date": "2020-01-01",
-               "methods": []}]
-    task = f"{SCRIPT} Detection"
-    rows = []
-    for model, day, acc, err, extra in [(SCRIPT, "2019-01-01", "70", "30", False), (SQL, "2020-01-01", "80", "20", True),
-                                        ("Plain Model", "2020-06-01", "75", "25", False),
-                                        ("Later Model", "2021-01-01", "85", "15", False),
-                                        ("Undated Model", None, "60", "40", False)]:
-        rows.append({"model_name": model, "paper_title": title, "paper_url": paper_url, "paper_date": day,
-                     "code_links": [], "model_links": [], "metrics": {"Accuracy": acc, "Error": err},
-                     "uses_additional_data": extra})
-    tables = [{"task": task, "description": SCRIPT, "categories": [], "source_link": None, "synonyms": [],
-               "subtasks": [], "datasets": [{"dataset": SQL, "description": "", "dataset_links": [],
-                                             "dataset_citations": [], "subdatasets": [],
-                                             "sota": {"metrics": ["Accuracy", "Error"], "rows": rows}}]}]
-    datasets = [{"url": "https://paperswithcode.com/dataset/crafted", "name": SQL, "full_name": SCRIPT,
-                 "homepage": "javascript:alert(4)", "description": f"{SCRIPT} {SQL}", "paper": None,
-                 "introduced_date": None, "modalities": [SCRIPT], "tasks": [{"task": task, "url": None}],
-                 "languages": [], "variants": [SQL, SCRIPT], "data_loaders": []}]
-    methods = [{"url": "https://paperswithcode.com/method/crafted", "name": f"{SCRIPT}Net", "full_name": SQL,
-                "description": SCRIPT, "paper": None, "introduced_year": 2020, "source_url": None,
-                "source_title": SCRIPT, "code_snippet_url": None, "collections": [
-                    {"collection": SCRIPT, "area_id": "x", "area": SQL}]}]
-    for name, data in [("papers-with-abstracts.json", papers), ("evaluation-tables.json", tables),
-                       ("datasets.json", datasets), ("methods.json", methods)]:
-        (folder / name).write_text(json.dumps(data), encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def crafted(tmp_path_factory):
-    root = tmp_path_factory.mktemp("pages-crafted")
-    store = root / "store"
-    pwc_kg.build([str(crafted_archive(root / "archive"))], store)
-    with served_pages(store) as pages:
-        yield pages
 
 
 def crafted_benchmark(pages: Pages) -> str:

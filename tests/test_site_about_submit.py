@@ -18,7 +18,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from browsing import needs_browser, screenshot
-from test_serve_pages import render, served_pages
+from served import served_pages
+from test_serve_pages import render
 from test_serve_sparql import fetch
 
 from pwc_kg.derive import directions
@@ -62,12 +63,6 @@ class Form(HTMLParser):
     def handle_data(self, data):
         if self._in_label and self.labels:
             self.labels[-1] += data
-
-
-@pytest.fixture(scope="module")
-def lamini(lamini_store):
-    with served_pages(lamini_store) as pages:
-        yield pages
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 from browsing import needs_browser, screenshot
-from test_serve_pages import SCRIPT, Parsed, crafted_archive, served_pages
+from served import SCRIPT
+from test_serve_pages import Parsed
 
 import pwc_kg
 from pwc_kg import catalogue
@@ -48,30 +49,6 @@ def sota_db(sota_store, tmp_path_factory):
 @pytest.fixture(scope="module")
 def lamini_db(lamini_store, tmp_path_factory):
     return fresh_catalogue(lamini_store, tmp_path_factory.mktemp("browse-cat") / "c.sqlite")
-
-
-@pytest.fixture(scope="module")
-def sota(sota_store):
-    with served_pages(sota_store) as pages:
-        assert pages.catalogue(wait=120) is not None
-        yield pages
-
-
-@pytest.fixture(scope="module")
-def lamini(lamini_store):
-    with served_pages(lamini_store) as pages:
-        assert pages.catalogue(wait=120) is not None
-        yield pages
-
-
-@pytest.fixture(scope="module")
-def crafted(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browse-crafted")
-    store = root / "store"
-    pwc_kg.build([str(crafted_archive(root / "archive"))], store)
-    with served_pages(store) as pages:
-        assert pages.catalogue(wait=120) is not None
-        yield pages
 
 
 def kg_of(store: Path):

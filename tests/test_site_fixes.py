@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import FIXTURES, LAMINI, LAMINI_TITLE
-from test_serve_pages import BASE, Parsed, page_path, render, served_pages
+from conftest import LAMINI_TITLE
+from served import served_pages
+from test_serve_pages import BASE, Parsed, page_path, render
 
 import pwc_kg
 from pwc_kg.serve.pages import entities, models
@@ -24,30 +24,9 @@ from pwc_kg.serve.pages.home import DIRECTION_SOURCES
 from pwc_kg.catalogue.search import normal_words
 from pwc_kg.vocab import PWC
 
-LINEAGE_FILE = Path(__file__).resolve().parents[1] / "ontology" / "lineage.csv"
 
 
 # --- stores ------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def lamini(lamini_store):
-    with served_pages(lamini_store) as pages:
-        yield pages
-
-
-@pytest.fixture(scope="module")
-def sota(sota_store):
-    with served_pages(sota_store) as pages:
-        yield pages
-
-
-@pytest.fixture(scope="module")
-def aliased(tmp_path_factory):
-    """The seed paper with the Hugging Face model cards: its models have owl:sameAs aliases."""
-    store = tmp_path_factory.mktemp("fixes-aliased") / "store"
-    pwc_kg.build([str(LAMINI), str(FIXTURES / "model-cards"), str(LINEAGE_FILE)], store)
-    with served_pages(store) as pages:
-        yield pages
 
 
 def _rows(metric: str, values: list[tuple[str, str | None, bool | None]]) -> list[dict]:
@@ -101,8 +80,8 @@ def _hits(pages, q: str, **params) -> list[tuple[str, str, list[str]]]:
     return out
 
 
-def test_searching_lamini_lists_the_paper_first_not_seventh_after_the_models(lamini, aliased):
-    for pages in (lamini, aliased):
+def test_searching_lamini_lists_the_paper_first_not_seventh_after_the_models(lamini, lineage):
+    for pages in (lamini, lineage):
         hits = _hits(pages, "LaMini")
         assert hits[0][:2] == ("Paper", "/paper/lamini-lm-a-diverse-herd-of-distilled-models")
         assert hits[1][0] != "Paper" and len(hits) > 3
@@ -112,28 +91,28 @@ def test_searching_lamini_lists_the_paper_first_not_seventh_after_the_models(lam
     assert _hits(lamini, "question answering")[0][:2] == ("Task", "/task/question-answering")
 
 
-def test_a_name_starting_with_the_words_comes_before_one_merely_containing_them(aliased):
-    _, html, _ = render(aliased, "/search", q="LaMini")
+def test_a_name_starting_with_the_words_comes_before_one_merely_containing_them(lineage):
+    _, html, _ = render(lineage, "/search", q="LaMini")
     labels = re.findall(r'<li class="hit"><span class="kind">\w+</span> <a href="[^"]+">([^<]+)</a>', html)
     starts = [normal_words(label).startswith("lamini") for label in labels]
     assert "MBZUAI/LaMini-instruction" in labels and starts.count(True) >= 4
     assert starts == sorted(starts, reverse=True)  # every one that starts with the words, then the others
 
 
-def test_hugging_face_aliases_are_listed_under_their_model_not_as_separate_models(aliased):
-    hits = _hits(aliased, "LaMini", kind="Model")
+def test_hugging_face_aliases_are_listed_under_their_model_not_as_separate_models(lineage):
+    hits = _hits(lineage, "LaMini", kind="Model")
     links = [h[1] for h in hits]
     assert links == sorted(set(links), key=links.index)  # each model once
     assert not any(link.startswith("/model/hf/") for link in links)  # an alias is no hit of its own
     by_model = {h[1]: h[2] for h in hits}
-    kg = aliased.site.kg
+    kg = lineage.site.kg
     for model in ("/model/lamini-gpt-1.5b", "/model/lamini-t5-738m", "/model/lamini-f-t5-783m"):
         same = {page_path(r["model"]) for r in kg.query("same-as", model=BASE + model[1:])} - {model}
         assert same and set(by_model[model]) == same, model  # its aliases: what same-as.rq follows
-    assert "MBZUAI/LaMini-GPT-1.5B" in render(aliased, "/search", q="LaMini")[1]  # shown by their names
+    assert "MBZUAI/LaMini-GPT-1.5B" in render(lineage, "/search", q="LaMini")[1]  # shown by their names
     # the model is found by its alias's name too, and counted once
-    assert _hits(aliased, "MBZUAI/LaMini-GPT-1.5B")[0][:2] == ("Model", "/model/lamini-gpt-1.5b")
-    _, html, _ = render(aliased, "/search", q="LaMini")
+    assert _hits(lineage, "MBZUAI/LaMini-GPT-1.5B")[0][:2] == ("Model", "/model/lamini-gpt-1.5b")
+    _, html, _ = render(lineage, "/search", q="LaMini")
     assert f"models ({len(hits)})" in html
 
 
@@ -318,23 +297,23 @@ def _view(pages, page) -> tuple[int, str, Parsed]:
     return page.status, html, Parsed(html)
 
 
-def test_a_model_page_pages_its_results_instead_of_capping_them_silently(aliased):
-    entity = aliased.reads.entity(BASE + "model/lamini-gpt-1.5b")
-    _, _, whole = _view(aliased, models.model_page(aliased.reads, entity, aliased.site.kg))
+def test_a_model_page_pages_its_results_instead_of_capping_them_silently(lineage):
+    entity = lineage.reads.entity(BASE + "model/lamini-gpt-1.5b")
+    _, _, whole = _view(lineage, models.model_page(lineage.reads, entity, lineage.site.kg))
     assert len(whole.tables["results"]) == 12
     seen = []
     for n in (1, 2, 3):
-        status, html, page = _view(aliased, models.model_page(aliased.reads, entity, aliased.site.kg,
+        status, html, page = _view(lineage, models.model_page(lineage.reads, entity, lineage.site.kg,
                                                                {"page": [str(n)], "per_page": ["5"]}))
         assert status == 200
         seen += page.tables["results"]
         assert f"Showing {5 * n - 4}–{min(5 * n, 12)} of 12 results" in html
         assert ('rel="next"' in html) == (n < 3) and ('rel="prev"' in html) == (n > 1)
     assert seen == whole.tables["results"]
-    status, _, page = _view(aliased, models.model_page(aliased.reads, entity, aliased.site.kg, {"page": ["4"],
+    status, _, page = _view(lineage, models.model_page(lineage.reads, entity, lineage.site.kg, {"page": ["4"],
                                                                                                "per_page": ["5"]}))
     assert status == 404 and page.h1 == "Not found"
-    status, _, page = _view(aliased, models.model_page(aliased.reads, entity, aliased.site.kg, {"per_page": ["0"]}))
+    status, _, page = _view(lineage, models.model_page(lineage.reads, entity, lineage.site.kg, {"per_page": ["0"]}))
     assert status == 400 and page.h1 == "Bad request"
 
 
@@ -406,8 +385,8 @@ def test_a_result_links_its_rank_to_the_leaderboard_page_it_is_on(sota):
     assert "page=" in query and page_path(row["result"]) in {links[2][0] for links in page.table_links["leaderboard"]}
 
 
-def test_the_model_dataset_and_metric_pages_page_through_the_router_with_stable_urls(aliased, sota):
-    status, html, page = render(aliased, "/model/lamini-gpt-1.5b", per_page="5", page="2")
+def test_the_model_dataset_and_metric_pages_page_through_the_router_with_stable_urls(lineage, sota):
+    status, html, page = render(lineage, "/model/lamini-gpt-1.5b", per_page="5", page="2")
     assert status == 200 and len(page.tables["results"]) == 5 and "Showing 6–10 of 12 results" in html
     assert 'href="/model/lamini-gpt-1.5b?page=3&amp;per_page=5"' in html
     status, html, page = render(sota, "/metric/accuracy", per_page="2")

@@ -20,7 +20,8 @@ import pyoxigraph as ox
 import pytest
 from browsing import needs_browser, screenshot
 from conftest import LAMINI_TITLE
-from test_serve_pages import SCRIPT, SQL, render, served_pages
+from served import SCRIPT, SQL, served_pages
+from test_serve_pages import render
 
 import pwc_kg
 from pwc_kg import catalogue
@@ -225,13 +226,6 @@ def test_task_keys_name_every_task(any_store, tmp_path):
 @pytest.fixture(scope="module")
 def lists(lists_store):
     with served_pages(lists_store) as pages:
-        assert pages.catalogue(wait=120) is not None
-        yield pages
-
-
-@pytest.fixture(scope="module")
-def lamini_lists(lamini_store):
-    with served_pages(lamini_store) as pages:
         assert pages.catalogue(wait=120) is not None
         yield pages
 
@@ -514,9 +508,9 @@ def test_related_papers_are_those_sharing_the_most_in_the_stated_order(lists, li
     assert shown == expected_related(lists_store, BASE + "paper/p0")
 
 
-def test_the_related_papers_of_the_seed_paper(lamini_lists, lamini_store):
+def test_the_related_papers_of_the_seed_paper(lamini, lamini_store):
     expected = expected_related(lamini_store, LAMINI_PAPER)
-    shown = related_on_page(lamini_lists, "/paper/lamini-lm-a-diverse-herd-of-distilled-models")
+    shown = related_on_page(lamini, "/paper/lamini-lm-a-diverse-herd-of-distilled-models")
     assert len(shown) == len(expected) >= 5
     assert shown == expected
     # They are the papers that introduced the datasets the seed paper reports results on.
