@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .compiled import SH, shapes_path
+from .compiler import shapes_path
+from .shacl import SH
 
 
 def validate_with_pyshacl(data, shapes: Path | None = None) -> tuple[bool, list[tuple[str, str, str]], str]:

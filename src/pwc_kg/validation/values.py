@@ -13,7 +13,7 @@ differ they fail the value instead: a pattern is tried in Python only on printab
 line ends, where ``$`` differs, nor Unicode spaces, where ``\\s`` does), a date only in its plain
 ``YYYY-MM-DD`` form. A test the module cannot run that way leaves its path to the full scan.
 
->>> from pwc_kg.validation.compiled import compile_shapes
+>>> from pwc_kg.validation.compiler import compile_shapes
 >>> checks = ValueChecks(compile_shapes())
 >>> P = "https://w3id.org/pwc-kg/ontology#"
 >>> checks.see("https://x/r1", P + "value", '"90.1"^^<http://www.w3.org/2001/XMLSchema#decimal>', "")
@@ -33,18 +33,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
 
-from .compiled import XSD, Constraint, shapes_path
+from .compiler import shapes_path
+from .shacl import LEXICAL, RDF_LANG_STRING, SH, XSD, Constraint
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 MAX_SUSPECTS = 10_000  # per path; past that the store scans the path in full
-# Lexical spaces, as in compiled._LEXICAL (there written for SPARQL's REGEX), matched in full.
-_LEXICAL = {
-    XSD + "decimal": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"),
-    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
-    XSD + "boolean": re.compile(r"true|false|1|0"),
-    XSD + "gYear": re.compile(r"-?([1-9][0-9]{4,}|[0-9]{4})(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"),
-}
+_LEXICAL = {datatype: re.compile(pattern) for datatype, pattern in LEXICAL.items()}  # matched in full
 _PLAIN_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float", "long", "int", "short", "byte",
                               "nonNegativeInteger", "positiveInteger", "nonPositiveInteger", "negativeInteger",
