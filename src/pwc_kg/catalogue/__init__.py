@@ -98,6 +98,21 @@ def key(iri: str, kind: str) -> str:
 
 # -- building ----------------------------------------------------------------------------------------
 
+def entity_rows(store: ox.Store, name: str, kind: str) -> tuple[dict[str, int], list[tuple]]:
+    """The entities ``queries/internal/NAME.rq`` lists (a column ``kind`` for the IRI, and name, full_name,
+    paper_count), numbered from 1 in IRI order: ({iri: id}, [(id, iri, key, name, full_name, paper_count)]).
+    An entity without a name is shown by its key."""
+    ids: dict[str, int] = {}
+    rows = []
+    for n, r in enumerate(sorted(internal_rows(store, name), key=lambda r: r[kind]), start=1):
+        iri = r[kind]
+        ids[iri] = n
+        count = r.get("paper_count")
+        rows.append((n, iri, key(iri, kind), r.get("name") or key(iri, kind), r.get("full_name"),
+                     None if count is None else int(count)))
+    return ids, rows
+
+
 def build(store: ox.Store, path: Path, only: Iterable[str] | None = None, threads: int = 2) -> dict[str, float]:
     """Write the catalogue of ``store`` to ``path`` (atomically: a reader never sees half of it).
 

@@ -16,7 +16,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from . import Table, internal_rows, key
+from . import Table, entity_rows, internal_rows, key
 
 
 class DatasetsTable(Table):
@@ -35,14 +35,8 @@ class DatasetsTable(Table):
     def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:
         benchmarks = {r["dataset"]: int(r["benchmarks"]) for r in internal_rows(store, "dataset-benchmarks")}
         papers = Counter(d for _, d in {(r["paper"], r["dataset"]) for r in internal_rows(store, "paper-datasets")})
-        ids: dict[str, int] = {}
-        rows = []
-        for n, r in enumerate(sorted(internal_rows(store, "dataset-rows"), key=lambda r: r["dataset"]), start=1):
-            iri = r["dataset"]
-            ids[iri] = n
-            count = r.get("paper_count")
-            rows.append((n, iri, key(iri, "dataset"), r.get("name") or key(iri, "dataset"), r.get("full_name"),
-                         None if count is None else int(count), papers.get(iri, 0), benchmarks.get(iri, 0)))
+        ids, entities = entity_rows(store, "dataset-rows", "dataset")
+        rows = [row + (papers.get(row[1], 0), benchmarks.get(row[1], 0)) for row in entities]
         db.executemany("INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR IGNORE INTO dataset_facet VALUES (?, ?, ?)",
                        ((r["facet"], key(r["value"], "task") if r["facet"] == "task" else r["value"], ids[r["dataset"]])

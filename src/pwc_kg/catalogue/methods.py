@@ -15,7 +15,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 
-from . import Table, internal_rows, key
+from . import Table, entity_rows, internal_rows, key
 
 
 class MethodsTable(Table):
@@ -35,14 +35,8 @@ class MethodsTable(Table):
 
     def fill(self, store: ox.Store, db: sqlite3.Connection) -> None:
         papers = Counter(r["method"] for r in internal_rows(store, "paper-methods"))
-        ids: dict[str, int] = {}
-        rows = []
-        for n, r in enumerate(sorted(internal_rows(store, "method-rows"), key=lambda r: r["method"]), start=1):
-            iri = r["method"]
-            ids[iri] = n
-            count = r.get("paper_count")
-            rows.append((n, iri, key(iri, "method"), r.get("name") or key(iri, "method"), r.get("full_name"),
-                         None if count is None else int(count), papers.get(iri, 0)))
+        ids, entities = entity_rows(store, "method-rows", "method")
+        rows = [row + (papers.get(row[1], 0),) for row in entities]
         db.executemany("INSERT INTO methods VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         db.executemany("INSERT OR IGNORE INTO method_collection VALUES (?, ?, ?, ?, ?)", (
             (ids[r["method"]], key(r["collection"], "collection"),
