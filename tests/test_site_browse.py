@@ -539,7 +539,7 @@ def test_the_task_pages_benchmarks_are_paged_with_the_params_the_router_passes(s
     seen = []
     for page in range(1, -(-total // 4) + 1):
         out = browse.task_page(sota, entity, {"page": [str(page)], "per_page": ["4"]})
-        assert out.status == 200 and out.context["pager"]["page"] == page
+        assert out.status == 200 and out.context["paging"].page == page
         seen += [b["iri"] for b in out.context["benchmarks"]]
     assert len(seen) == len(set(seen)) == total
     assert browse.task_page(sota, entity, {"page": ["x"]}).status == 400

@@ -23,7 +23,7 @@ from ...catalogue.sota import SORTS, sort_index
 from ...vocab import PWC
 from . import entities
 from .page import Page, download, local_name, not_found
-from .reads import BadParam, Paging, check_page, choice, param
+from .reads import BadParam, Paging, choice, param
 
 CATALOGUE_WAIT = 10.0  # seconds a page waits for a catalogue still being built before it answers 503
 NO_AREA = "no-area"  # the slug of the tasks no area names (areas' slugs are minted from their names)
@@ -51,20 +51,6 @@ _SOTA_COLUMNS = ("board", "benchmark", "task", "task_name", "dataset", "dataset_
 
 
 # --- parameters --------------------------------------------------------------------------------
-
-def paging(params: dict, per_page: int) -> tuple[int, int]:
-    """(page, per_page) from ``?page=N&per_page=M``, ``per_page`` rows by default."""
-    asked = Paging.of(params, per_page)
-    return asked.page, asked.per_page
-
-
-def _pages(page: int, per_page: int, total: int) -> dict:
-    """What the pager shows; a page past the last one (of a list that has rows) is not there."""
-    check_page(page, per_page, total)
-    last = max(1, -(-total // per_page))
-    return {"page": page, "per_page": per_page, "total": total, "last": last,
-            "first_row": (page - 1) * per_page + 1 if total else 0, "last_row": min(total, page * per_page)}
-
 
 def _refused(exc: BadParam) -> Page:
     """The page for a parameter refused: 404 when what it names is not there, else 400 saying why."""
@@ -189,15 +175,12 @@ def area_page(pages, cat, params):
         area = next(iter(cat.rows("SELECT * FROM areas WHERE slug = ? AND tasks > 0", (slug,))), None)
     if area is None:
         raise BadParam(404, f"the area {slug!r}")
-    page, per_page = paging(params, 50)
+    paging = Paging.of(params, 50)
     trees = _trees(pages, cat, area["area"])
-    pager = _pages(page, per_page, len(trees))
-    shown = trees[(page - 1) * per_page: page * per_page]
-    base = pages.links().path(f"sota/{slug}")
+    paging.check(len(trees))
     return Page(200, "sota_area.html", {
-        "title": area["name"] or slug, "area": area, "trees": shown, "pager": pager,
-        "prev": _href(base, {"page": page - 1, "per_page": per_page}) if page > 1 else None,
-        "next": _href(base, {"page": page + 1, "per_page": per_page}) if page < pager["last"] else None,
+        "title": area["name"] or slug, "area": area, "trees": trees[paging.offset: paging.offset + paging.per_page],
+        "paging": paging, "list_path": pages.links().path(f"sota/{slug}"),
         "all_sota": _href(pages.links().path("sota/all"), {"area": slug})})
 
 
@@ -247,14 +230,14 @@ def _sota_row(r: dict) -> dict:
 def all_sota_page(pages, cat, params):
     """``/sota/all``: every benchmark's state of the art, sorted, filtered and paged."""
     q = _all_sota_query(cat, params)
-    page, per_page = paging(params, 100)
-    total = cat.value(f"SELECT COUNT(*) FROM sota WHERE {q['where']}", q["args"])
-    pager = _pages(page, per_page, total)
-    rows = cat.rows(f"SELECT rowid, {', '.join(_SOTA_COLUMNS)} FROM {_source(q, total)} WHERE {q['where']} "
-                    f"ORDER BY {q['order_by']} LIMIT ? OFFSET ?", [*q["args"], per_page, (page - 1) * per_page])
-    path = pages.links().path("sota/all")
-    keep = {**q["params"], "per_page": per_page if per_page != 100 else None}
     sorted_by = {"sort": q["sort"], "order": q["order"]}
+    paging = Paging.of(params, 100, keep={**q["params"], **sorted_by})
+    total = cat.value(f"SELECT COUNT(*) FROM sota WHERE {q['where']}", q["args"])
+    paging.check(total)
+    rows = cat.rows(f"SELECT rowid, {', '.join(_SOTA_COLUMNS)} FROM {_source(q, total)} WHERE {q['where']} "
+                    f"ORDER BY {q['order_by']} LIMIT ? OFFSET ?", [*q["args"], paging.per_page, paging.offset])
+    path = pages.links().path("sota/all")
+    keep = {**q["params"], "per_page": paging.per_page if paging.per_page != paging.default else None}
 
     def sort_link(key):
         flip = "desc" if (q["sort"] == key and q["order"] == "asc") else "asc"
@@ -264,10 +247,8 @@ def all_sota_page(pages, cat, params):
     if cat.value("SELECT 1 FROM tasks WHERE task NOT IN (SELECT task FROM task_areas) LIMIT 1"):
         areas.append({"name": "Tasks of no area", "slug": NO_AREA})
     return Page(200, "all_sota.html", {
-        "title": "All SotA", "rows": [_sota_row(r) for r in rows], "pager": pager, "sel": q, "areas": areas,
-        "sort_links": {k: sort_link(k) for k in SORTS},
-        "prev": _href(path, {**keep, **sorted_by, "page": page - 1}) if page > 1 else None,
-        "next": _href(path, {**keep, **sorted_by, "page": page + 1}) if page < pager["last"] else None,
+        "title": "All SotA", "rows": [_sota_row(r) for r in rows], "paging": paging, "list_path": path, "sel": q,
+        "areas": areas, "sort_links": {k: sort_link(k) for k in SORTS},
         "toggle_extra": _href(path, {**keep, **sorted_by, "extra": "false" if q["extra"] else None}),
         "toggle_cost": _href(path, {**keep, **sorted_by, "cost": None if q["cost"] else "true"}),
         "csv": _href(path + ".csv", {**q["params"], **sorted_by}),
@@ -351,20 +332,14 @@ def all_sota_json(pages, cat, params):
 @_answer
 def benchmarks_page(pages, cat, params):
     """``/benchmarks``: the benchmarks with the most results first (the first 24: notable-benchmarks.rq's)."""
-    page, per_page = paging(params, 50)
-    total = cat.value("SELECT COUNT(*) FROM benchmarks WHERE metrics > 0")
-    pager = _pages(page, per_page, total)
+    paging = Paging.of(params, 50).check(cat.value("SELECT COUNT(*) FROM benchmarks WHERE metrics > 0"))
     # The page's rows are found on the index alone, then joined: a join skipped over by OFFSET costs as much as one shown.
     rows = cat.rows("SELECT b.*, t.name AS task_name FROM (SELECT rowid AS id FROM benchmarks WHERE metrics > 0 "
                     "ORDER BY results DESC, benchmark LIMIT ? OFFSET ?) p JOIN benchmarks b ON b.rowid = p.id "
                     "LEFT JOIN tasks t ON t.task = b.task ORDER BY b.results DESC, b.benchmark",
-                    (per_page, (page - 1) * per_page))
-    path = pages.links().path("benchmarks")
-    keep = {"per_page": per_page if per_page != 50 else None}
-    return Page(200, "benchmarks.html", {
-        "title": "Notable benchmarks", "rows": rows, "pager": pager,
-        "prev": _href(path, {**keep, "page": page - 1}) if page > 1 else None,
-        "next": _href(path, {**keep, "page": page + 1}) if page < pager["last"] else None})
+                    (paging.per_page, paging.offset))
+    return Page(200, "benchmarks.html", {"title": "Notable benchmarks", "rows": rows, "paging": paging,
+                                         "list_path": pages.links().path("benchmarks")})
 
 
 # --- the task page -----------------------------------------------------------------------------
@@ -467,9 +442,9 @@ def task_page(pages, entity, params: dict | None = None) -> Page:
     params = params or {}
     iri = entity.iri
     try:
-        page, per_page = paging(params, 100)
-        total, benchmarks = catalogue_benchmarks(cat, iri, page, per_page)
-        pager = _pages(page, per_page, total)
+        paging = Paging.of(params, 100)
+        total, benchmarks = catalogue_benchmarks(cat, iri, paging.page, paging.per_page)
+        paging.check(total)
     except BadParam as exc:
         return _refused(exc)
     row = next(iter(cat.rows("SELECT * FROM tasks WHERE task = ?", (iri,))), None)
@@ -492,10 +467,7 @@ def task_page(pages, entity, params: dict | None = None) -> Page:
         "subtasks": [(i, n) for i, n, _ in subtasks], "subtask_counts": {i: c for i, _, c in subtasks},
         "areas": entity.all(PWC.inArea), "area_links": areas, "synonyms": entity.all(PWC.synonym),
         "description": entity.text(PWC.description), "benchmarks": benchmarks, "counts": row,
-        "pager": pager, "catalogue_ready": True,
-        "prev": _href(base, {"page": page - 1, "per_page": per_page if per_page != 100 else None}) if page > 1 else None,
-        "next": (_href(base, {"page": page + 1, "per_page": per_page if per_page != 100 else None})
-                 if page < pager["last"] else None),
+        "paging": paging, "list_path": base, "catalogue_ready": True,
         "all_sota": _href(pages.links().path("sota/all"), {"task": slug}) if slug else None,
         "paper_count": paper_count, "papers": papers, "recent": recent})
 

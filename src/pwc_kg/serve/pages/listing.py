@@ -33,11 +33,12 @@ import math
 from urllib.parse import urlencode
 
 from .page import Page
-from .reads import BadParam, Paging, check_page, choice, param
+from .reads import BadParam, Paging, choice, param
 
 log = logging.getLogger(__name__)
 
 PER_PAGE = 50
+PAGE_SIZES = (20, 50, 100, 500)  # the page sizes a list offers
 RELATED = 10
 RELATED_SCAN = 2000
 RELATED_ITEMS = 100  # the rarest tasks, datasets and methods of a paper that count (SQLite's UNION ALL has a bound)
@@ -52,9 +53,8 @@ COUNT_BOUND = 1000  # /papers with two filters or more counts its papers up to t
 
 
 
-def _paging(params: dict) -> tuple[int, int]:
-    asked = Paging.of(params, PER_PAGE)
-    return asked.page, asked.per_page
+def _paging(params: dict) -> Paging:
+    return Paging.of(params, PER_PAGE, sizes=PAGE_SIZES)
 
 
 def _sort(params: dict) -> str:
@@ -65,25 +65,6 @@ def _query(**params) -> str:
     """A query string of the parameters that are set (the stable URL of a list's page)."""
     kept = {k: v for k, v in params.items() if v not in (None, "") and not (k == "page" and v == 1)}
     return "?" + urlencode(kept) if kept else ""
-
-
-def _pager(path: str, page: int, per_page: int, total: int, more: bool = False, **params) -> dict:
-    """The page's place in the list and the links to the others (per_page kept only when not the default).
-    ``more``: the list has more than ``total`` rows (counted up to a bound); its pages go on past the last counted."""
-    last = max(1, math.ceil(total / per_page))
-    if more:
-        last = max(last, page + 1)
-    keep = dict(params, per_page=per_page if per_page != PER_PAGE else None)
-
-    def href(n: int) -> str:
-        return path + _query(**keep, page=n if n > 1 else None)
-
-    return {"page": page, "per_page": per_page, "total": total, "more": more, "last": last,
-            "first_row": (page - 1) * per_page + 1 if total else 0, "last_row": min(total, page * per_page),
-            "prev": href(page - 1) if page > 1 else None, "next": href(page + 1) if page < last else None,
-            "first": href(1) if page > 2 else None, "end": href(last) if page < last - 1 and not more else None,
-            "sizes": [(n, path + _query(**dict(params, per_page=n if n != PER_PAGE else None)))
-                      for n in (20, 50, 100, 500)]}
 
 
 def _placeholders(values) -> str:
@@ -137,7 +118,8 @@ def datasets_view(pages, params: dict) -> Page:
     if cat is None:
         return _unready("datasets.html", title)
     try:
-        page, per_page = _paging(params)
+        paging = _paging(params)
+        page, per_page = paging.page, paging.per_page
         sort = _sort(params)
         modality, language = param(params, "modality"), param(params, "language")
         for facet, value in (("modality", modality), ("language", language)):
@@ -152,7 +134,7 @@ def datasets_view(pages, params: dict) -> Page:
                 args += [facet, value]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         total = cat.value(f"SELECT COUNT(*) FROM datasets d {clause}", args)
-        check_page(page, per_page, total)
+        paging.check(total)
     except BadParam as err:
         return _failed("datasets.html", title, err)
     order = ("d.paper_count DESC, d.papers DESC, d.name COLLATE NOCASE, d.id" if sort == "papers"
@@ -180,7 +162,7 @@ def datasets_view(pages, params: dict) -> Page:
     return Page(200, "datasets.html", {
         "title": title, "ready": True, "error": None, "datasets": rows, "sort": sort, "filters": filters,
         "task_name": task[1] if task else "", "options": options, "with_": with_,
-        "pager": _pager(path, page, per_page, total, **filters, sort=sort if sort != "name" else None)})
+        "paging": paging.keeping(**filters, sort=sort if sort != "name" else None), "list_path": path})
 
 
 # --- /methods ----------------------------------------------------------------------------------
@@ -203,7 +185,8 @@ def methods_view(pages, params: dict) -> Page:
     if cat is None:
         return _unready("methods.html", title)
     try:
-        page, per_page = _paging(params)
+        paging = _paging(params)
+        page, per_page = paging.page, paging.per_page
         sort = _sort(params)
         area = _resolve_group(cat, "area", param(params, "area"), "area")
         collection = _resolve_group(cat, "collection", param(params, "collection"), "collection")
@@ -214,7 +197,7 @@ def methods_view(pages, params: dict) -> Page:
                 args.append(value[0])
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         total = cat.value(f"SELECT COUNT(*) FROM methods m {clause}", args)
-        check_page(page, per_page, total)
+        paging.check(total)
     except BadParam as err:
         return _failed("methods.html", title, err)
     order = ("m.paper_count DESC, m.papers DESC, m.name COLLATE NOCASE, m.id" if sort == "papers"
@@ -246,7 +229,7 @@ def methods_view(pages, params: dict) -> Page:
         "title": title, "ready": True, "error": None, "methods": rows, "sort": sort, "filters": filters,
         "area_name": area[1] if area else "", "collection_name": collection[1] if collection else "",
         "areas": areas, "collections": collections, "with_": with_,
-        "pager": _pager(path, page, per_page, total, **filters, sort=sort if sort != "name" else None)})
+        "paging": paging.keeping(**filters, sort=sort if sort != "name" else None), "list_path": path})
 
 
 # --- /papers -----------------------------------------------------------------------------------
@@ -267,7 +250,8 @@ def papers_view(pages, params: dict) -> Page:
     if cat is None:
         return _unready("papers.html", title)
     try:
-        page, per_page = _paging(params)
+        paging = _paging(params)
+        page, per_page = paging.page, paging.per_page
         chosen = []  # (parameter, link table, key column, key, name, its papers)
         for name, table, column, names in PAPER_FILTERS:
             found = _resolve(cat, names, param(params, name), name)
@@ -278,7 +262,7 @@ def papers_view(pages, params: dict) -> Page:
         more = False
         if not chosen:
             total = _paper_total(pages, cat)
-            check_page(page, per_page, total)
+            paging.check(total)
             ids = [r["id"] for r in cat.rows("SELECT id FROM papers ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
                                              (per_page, offset))]
         else:
@@ -298,8 +282,7 @@ def papers_view(pages, params: dict) -> Page:
                                   args + [bound + 1])
                 more = total > bound
                 total = min(total, bound)
-            if not more:
-                check_page(page, per_page, total)
+            paging.check(total, more)
             ids = [r["paper"] for r in cat.rows(f"SELECT l.paper FROM {table} l WHERE {clause} "
                                                 "ORDER BY l.day DESC, l.paper DESC LIMIT ? OFFSET ?",
                                                 args + [per_page, offset])]
@@ -318,7 +301,7 @@ def papers_view(pages, params: dict) -> Page:
     return Page(200, "papers.html", {
         "title": title, "ready": True, "error": None, "papers": rows, "filters": filters,
         "chosen": [{"what": c[0], "key": c[3], "name": c[4]} for c in chosen], "with_": with_,
-        "pager": _pager(path, page, per_page, total, more, **filters)})
+        "paging": paging.keeping(**filters), "list_path": path})
 
 
 def _papers_by_id(cat, ids: list[int]) -> list[dict]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
@@ -120,10 +120,12 @@ class Paging:
     total: int = 0
     prefix: str = ""  # of the parameters' names, when a page has two paged lists ("subsets_page")
     linked: bool = True  # whether the pager links the other pages (their view is given its parameters)
+    more: bool = False  # the list goes on past ``total`` (counted up to a bound): its last page is not known
+    sizes: tuple[int, ...] = ()  # the page sizes the pager offers a link to
 
     @staticmethod
     def of(params: dict[str, list[str]] | None, default: int = PER_PAGE, keep: dict | None = None,
-           prefix: str = "") -> "Paging":
+           prefix: str = "", sizes: tuple[int, ...] = ()) -> "Paging":
         """The paging that ``params`` ask for; raises BadParam (400) on a malformed one.
 
         ``params`` None: the view is not given the page's parameters (its caller passes none): the first
@@ -133,7 +135,11 @@ class Paging:
             return Paging(1, LIST_LIMIT, LIST_LIMIT, prefix=prefix, linked=False)
         return Paging(number(params, f"{prefix}page", 1, MAX_PAGE),
                       number(params, f"{prefix}per_page", default, MAX_PER_PAGE),
-                      default, {k: v for k, v in (keep or {}).items() if v}, prefix=prefix)
+                      default, {k: v for k, v in (keep or {}).items() if v}, prefix=prefix, sizes=sizes)
+
+    def keeping(self, **params) -> "Paging":
+        """The same paging, its links keeping these parameters (those set) as well."""
+        return replace(self, keep={**self.keep, **{k: v for k, v in params.items() if v}})
 
     @property
     def offset(self) -> int:
@@ -141,7 +147,9 @@ class Paging:
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        """The number of pages (with ``more``: at least one past this one)."""
+        counted = max(1, math.ceil(self.total / self.per_page))
+        return max(counted, self.page + 1) if self.more else counted
 
     @property
     def first(self) -> int:
@@ -152,18 +160,29 @@ class Paging:
     def last(self) -> int:
         return min(self.offset + self.per_page, self.total)
 
-    def check(self, total: int) -> "Paging":
-        """Notes the list's length; raises BadParam (404) for a page past the last."""
-        self.total = total
-        check_page(self.page, self.per_page, total)
+    def check(self, total: int, more: bool = False) -> "Paging":
+        """Notes the list's length; raises BadParam (404) for a page past the last (with ``more``, the list
+        goes on past ``total`` rows: no page is known to be past its end)."""
+        self.total, self.more = total, more
+        if not more:
+            check_page(self.page, self.per_page, total)
         return self
 
-    def query(self, page: int) -> str:
-        """The query string of another page of the same list (per_page left out when it is the default)."""
-        args = {**self.keep, f"{self.prefix}page": page}
-        if self.per_page != self.default:
-            args[f"{self.prefix}per_page"] = self.per_page
+    def query(self, page: int, per_page: int | None = None) -> str:
+        """The query string of a page of the same list (``per_page`` rows a page, this one's by default): the
+        first page without a page number, the default size without a size (one URL a page)."""
+        per_page = per_page or self.per_page
+        args = dict(self.keep)
+        if page > 1:
+            args[f"{self.prefix}page"] = page
+        if per_page != self.default:
+            args[f"{self.prefix}per_page"] = per_page
         return urlencode(args)
+
+    def href(self, base: str, page: int, per_page: int | None = None) -> str:
+        """The URL of a page of the list at ``base`` (see ``query``)."""
+        query = self.query(page, per_page)
+        return f"{base}?{query}" if query else base
 
     def window(self, pages: int = 2) -> list[int | None]:
         """The page numbers a pager links: the first, the last, and those near this one (None: a gap)."""
