@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pwc_kg
 from pwc_kg.derive import directions, inference
-from pwc_kg.derive.inputs import from_store
+from pwc_kg.derive.stored import from_store
 from pwc_kg.derive.slips import scale_slips
 
 PAIRS = """PREFIX pwc: <https://w3id.org/pwc-kg/ontology#>

@@ -19,7 +19,7 @@ import pytest
 import pwc_kg
 from pwc_kg import questions as q
 from pwc_kg.derive import directions, inference
-from pwc_kg.derive.inputs import from_store
+from pwc_kg.derive.stored import from_store
 from pwc_kg.derive.slips import scale_slips
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sota-extractor"

@@ -353,7 +353,7 @@ def test_a_loader_that_fails_while_the_mapping_writes_into_its_pipe_fails_the_bu
 def test_the_derived_graph_is_computed_from_the_triples_it_says_it_reads_and_no_others(tmp_path, sota_store):
     """What lets an incremental build keep the derived graph when no change touched those triples."""
     from pwc_kg.derive.inputs import reads
-    from pwc_kg.derive.leaderboards import derive
+    from derive_oracle import derive
     from pwc_kg.iri import Minter
 
     store = pwc_kg.open_store(sota_store).store

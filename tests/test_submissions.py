@@ -21,11 +21,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from conftest import LAMINI
+from derive_oracle import derive
 from test_serve_sparql import fetch
 
 import pwc_kg
 from pwc_kg.cli import main
-from pwc_kg.derive.leaderboards import derive
 from pwc_kg.iri import Minter
 from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.server import BackgroundServer

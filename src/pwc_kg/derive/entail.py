@@ -28,23 +28,17 @@ import pyoxigraph as ox
 
 from ..iri import Minter
 from ..provenance import derivation_quads
-from ..queries.binding import bind_values
+from ..queries import bind_values, load_query
 from ..store.union import union_options
-from ..vocab import PWC, PWC_NS
+from ..vocab import PWC, PWC_NS, RDF
 
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 # (relation, whether it holds both ways), for classes and for properties
 CLASS_AXIOMS = {RDFS + "subClassOf": False, OWL + "equivalentClass": True}
 PROPERTY_AXIOMS = {RDFS + "subPropertyOf": False, OWL + "equivalentProperty": True}
 # Entailed for everything, so saying nothing: not written.
 TRIVIAL = {OWL + "Thing", RDFS + "Resource", OWL + "topObjectProperty", OWL + "topDataProperty"}
-
-_AXIOMS = "SELECT ?term ?relation ?other WHERE { GRAPH ?ontology { ?term ?relation ?other } FILTER(isIRI(?other)) }"
-_CLASS = "SELECT ?s WHERE { ?s a ?term }"
-_PROPERTY = "SELECT ?s ?o WHERE { ?s ?term ?o }"
-_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 @dataclass
@@ -81,8 +75,8 @@ def alignments(store: ox.Store, ontology_graph: str) -> tuple[dict[str, list[str
     edges: dict[bool, dict[str, set[str]]] = {True: defaultdict(set), False: defaultdict(set)}
     axioms = {**{r: (True, both) for r, both in CLASS_AXIOMS.items()},
               **{r: (False, both) for r, both in PROPERTY_AXIOMS.items()}}
-    query = bind_values(_AXIOMS, {"ontology": ox.NamedNode(ontology_graph),
-                                  "relation": [ox.NamedNode(r) for r in axioms]})
+    query = bind_values(load_query("internal/ontology-alignments").text,
+                        {"ontology": ox.NamedNode(ontology_graph), "relation": [ox.NamedNode(r) for r in axioms]})
     for row in store.query(query):
         is_class, both = axioms[row["relation"].value]
         term, other = row["term"].value, row["other"].value
@@ -103,17 +97,19 @@ def _restatements(store: ox.Store, classes: dict[str, list[str]], properties: di
                   graph: ox.NamedNode, out: IO[str], blank: list[ox.Quad]) -> None:
     """Writes the entailed triples as N-Triples lines to ``out``; those with a blank node go to ``blank``."""
     union = union_options(store)  # the default graph, the set union of the named graphs (store/union.py)
+    pairs = load_query("internal/property-values").text
     for term, standard in classes.items():
-        tails = [f" <{RDF_TYPE}> <{s}> .\n" for s in standard]
-        for (s,) in store.query(bind_values(_CLASS, {"term": ox.NamedNode(term)}), **union):
+        tails = [f" <{RDF.type}> <{s}> .\n" for s in standard]
+        members = {"p": ox.NamedNode(RDF.type), "o": ox.NamedNode(term)}
+        for s, _ in store.query(bind_values(pairs, members), **union):
             if isinstance(s, ox.BlankNode):
-                blank += [ox.Quad(s, ox.NamedNode(RDF_TYPE), ox.NamedNode(c), graph) for c in standard]
+                blank += [ox.Quad(s, ox.NamedNode(RDF.type), ox.NamedNode(c), graph) for c in standard]
             else:
                 head = str(s)  # a term's str() is its N-Triples form, escapes included
                 out.writelines(head + tail for tail in tails)
     for term, standard in properties.items():
         middles = [f" <{p}> " for p in standard]
-        for s, o in store.query(bind_values(_PROPERTY, {"term": ox.NamedNode(term)}), **union):
+        for s, o in store.query(bind_values(pairs, {"p": ox.NamedNode(term)}), **union):
             if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
                 blank += [ox.Quad(s, ox.NamedNode(p), o, graph) for p in standard]
             else:
@@ -139,8 +135,8 @@ def entail(store: ox.Store, ontology_graph: str, entailed_graph: str, workdir: P
     store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=graph)  # duplicates are stored once
     path.unlink()
     store.extend(blank)
-    (row,) = store.query(bind_values(_COUNT, {"g": graph}))
-    return EntailedStats(entailed_graph, int(row["n"].value), classes, properties)
+    counted = list(store.query(bind_values(load_query("internal/graph-triples").text, {"g": graph})))
+    return EntailedStats(entailed_graph, int(counted[0]["n"].value) if counted else 0, classes, properties)
 
 
 def materialise(store: ox.Store, mint: Minter, provenance_graph: str, activity: str, workdir: Path) -> EntailedStats:

@@ -1,20 +1,22 @@
-"""What the derivation reads, read either from a store or from the triples as the mapping wrote them.
+"""What the derivation reads, and the build's reader of it: the triples as the mapping wrote them.
 
 The derived graph is a function of a few kinds of triples (``READS``): results' benchmark, metric,
 value, date, extra-data flag and paper; metrics' spellings; benchmarks' task, dataset name and
-metric columns; papers' titles. :class:`Inputs` holds exactly what the derivation needs of them,
-and two readers fill it the same way:
+metric columns; papers' titles. :class:`Inputs` holds exactly what the derivation needs of them.
+Each input is stated once, as a query of ``queries/internal/`` (results-to-rank, metric-names,
+metric-spellings, override-keys, benchmark-descriptions, property-values), and read two ways:
 
-- :func:`from_store`, SPARQL over the named graphs of a built store (incremental builds, where
-  most graphs were not mapped again; and any store);
-- :class:`Tap` and :func:`read_taps`, the same triples caught as the mapping writes them, one tap
-  per source graph, kept with the source's state for the next build: reading the finished store
-  costs a decode per literal and IRI, about as much as the whole derivation, while the lines are
-  at hand anyway.
+- :class:`Tap` and :func:`read_taps` (here), the build's: the triples caught as the mapping writes
+  them, one tap per source graph, kept with the source's state for the next build: reading the
+  finished store costs a decode per literal and IRI, about as much as the whole derivation, while
+  the lines are at hand anyway;
+- derive/stored.py, those queries on a store: an accepted submission's update (derive/partial.py),
+  with the benchmarks and metrics it touches bound, and any built store (``from_store``).
 
-Both follow SPARQL's semantics: a result's benchmark, metric, value and extra-data flag joined
-within one named graph, everything else over their union, values compared as RDF compares
-them (``"90.10"`` and ``"90.1"`` are one decimal). A test builds stores both ways and compares.
+Both follow the queries: a result's benchmark, metric, value, extra-data flag and date joined
+within one named graph (a result is what one source reported), everything else over their union,
+values compared as RDF compares them (``"90.10"`` and ``"90.1"`` are one decimal, ``"1"`` and
+``"true"`` one boolean). A test builds stores both ways and compares.
 """
 
 from __future__ import annotations
@@ -24,13 +26,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import product
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 import pyoxigraph as ox
 
 from ..iri import metric_key
 from ..store.state import tap_paths
-from ..store.union import union_options
 from ..vocab import PWC, RDF
 from . import directions
 from .when import when_of
@@ -85,68 +86,36 @@ class Inputs:
     titles: list[tuple[str, str]] = field(default_factory=list)  # (result, its paper's title), by result
     descriptions: dict[str, str] = field(default_factory=dict)  # benchmark → its dataset's description there
 
-    def directions(self) -> dict[str, tuple[bool | None, str, str]]:
-        """metric → (higher is better, how decided, preferred label: the most used spelling)."""
-        return {m: decide(counts) for m, counts in self.spellings.items()}
 
+def boolean(lexical: str) -> bool:
+    """An xsd:boolean's value: its lexical space is true, false, 1 and 0. A store gives the canonical forms
+    (``"1"`` is stored as ``"true"``), a tap the lines as written.
 
-def decide(counts: Counter) -> tuple[bool | None, str, str]:
-    names = sorted(counts, key=lambda n: (-counts[n], n))  # most used spelling first, then by name
-    higher, how = directions.decide(names)
-    return higher, how, names[0]
-
-
-def _true(lexical: str) -> bool:
+    >>> [boolean(x) for x in ("true", "1", "false", "0")]
+    [True, True, False, False]
+    """
     return lexical in ("true", "1")
 
 
-# ---------------------------------------------------------------------------------------------- from a store
-
-class Graphs:
-    """The graphs the derivation reads in a store: the union of the given ones, or of all."""
-
-    def __init__(self, store: ox.Store, graphs: list[str] | None):
-        self.store = store
-        self.graphs = None if graphs is None else [ox.NamedNode(g) for g in graphs]
-
-    def select(self, query: str):
-        """A query over the union of the graphs."""
-        if self.graphs is None:
-            return self.store.query(query, **union_options(self.store))  # the default graph: the union, a set
-        return self.store.query(query, default_graph=self.graphs)
-
-    def per_graph(self, query: str):
-        """A query that names its graphs (``GRAPH ?g``), over the graphs only."""
-        return self.store.query(query, named_graphs=self.graphs)
+def number(lexical: str) -> Decimal:
+    """An xsd:decimal's value, compared as RDF compares them (``"90.10"`` equals ``"90.1"``)."""
+    try:
+        return Decimal(lexical)
+    except InvalidOperation:  # not a number: SPARQL would not have compared it either
+        raise ValueError(f"not an xsd:decimal: {lexical!r}") from None
 
 
-def from_store(store: ox.Store | Graphs, graphs: list[str] | None = None) -> Inputs:
-    g = store if isinstance(store, Graphs) else Graphs(store, graphs)
-    inputs = Inputs(spellings=_spellings(g), overrides=_overrides(g), results=_results(g))
-    shown = sorted({r.result for rows in inputs.results.values() for r in rows})
-    paper_of = _smallest(g, PWC.reportedIn, set(shown))
-    title_of = _smallest(g, PWC.title, set(paper_of.values()))
-    inputs.titles = [(r, title_of[paper_of[r]]) for r in sorted(paper_of) if paper_of[r] in title_of]
-    papers = set(paper_of.values())
-    facts = {p: _smallest(g, p, papers) for p in PAPER_DATES}
-    inputs.results = _dated(inputs.results, paper_of, lambda paper: {p: facts[p].get(paper) for p in PAPER_DATES})
-    benchmarks = {b for b, _ in inputs.results}
-    dataset_of: dict[str, set[str]] = defaultdict(set)
-    description_of: dict[str, str] = {}
-    # The description the leaderboard's own source gives: in the graph that says the benchmark's dataset.
-    q = (f"SELECT ?b ?ds ?d WHERE {{ GRAPH ?g {{ ?b <{PWC.dataset}> ?ds "
-         f"OPTIONAL {{ ?ds <{PWC.description}> ?d }} }} }}")
-    for row in g.per_graph(q):
-        b, ds, d = row["b"].value, row["ds"].value, row["d"]
-        if b in benchmarks:
-            dataset_of[b].add(ds)
-            if d is not None and (ds not in description_of or d.value < description_of[ds]):
-                description_of[ds] = d.value
-    inputs.descriptions = _descriptions(dataset_of, description_of)
-    return inputs
+def results_by_pair(groups: dict[tuple[str, str], dict[str, Row]]) -> dict[tuple[str, str], list[Row]]:
+    """(benchmark, metric) → its rows, by result IRI (a result two graphs state is kept once)."""
+    return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
 
 
-def _descriptions(dataset_of: dict[str, set[str]], description_of: dict[str, str]) -> dict[str, str]:
+def titles(paper_of: dict[str, str], title_of: dict[str, str]) -> list[tuple[str, str]]:
+    """(result, its paper's title), by result: each result's smallest paper, each paper's smallest title."""
+    return [(r, title_of[paper_of[r]]) for r in sorted(paper_of) if paper_of[r] in title_of]
+
+
+def descriptions(dataset_of: dict[str, set[str]], description_of: dict[str, str]) -> dict[str, str]:
     """benchmark → its dataset's description, for datasets of one benchmark only: a dataset shared by two
     tasks (Penn Treebank: language modelling and parsing) has one description, written for one of them."""
     users: dict[str, int] = defaultdict(int)
@@ -161,7 +130,7 @@ def _descriptions(dataset_of: dict[str, set[str]], description_of: dict[str, str
     return out
 
 
-def _dated(results: dict, paper_of: dict[str, str], facts_of) -> dict:
+def dated(results: dict, paper_of: dict[str, str], facts_of) -> dict:
     """The rows again, each with when it was reported: its date, else its paper's (derive/when.py)."""
     def when(r: Row) -> str | None:
         if r.day:
@@ -171,63 +140,27 @@ def _dated(results: dict, paper_of: dict[str, str], facts_of) -> dict:
     return {key: [Row(r.result, r.value, r.day, r.extra, when(r)) for r in rows] for key, rows in results.items()}
 
 
-def _spellings(g: Graphs) -> dict[str, Counter]:
-    spellings: dict[str, Counter] = defaultdict(Counter)
-    for row in g.select(f"SELECT DISTINCT ?m ?n WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n }}"):
-        spellings[row["m"].value][row["n"].value] += 0
-    q = (f"SELECT ?m ?n (COUNT(DISTINCT ?r) AS ?uses) WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.metricName}> ?n }} "
-         "GROUP BY ?m ?n")
-    for row in g.select(q):
-        spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
-    return dict(spellings)
+def override_key(task_name: str, dataset_name: str, metric_name: str) -> tuple[str, str, str]:
+    """The key of a benchmark's metric in the direction overrides (ontology/benchmark-directions.csv)."""
+    return metric_key(task_name), metric_key(dataset_name), metric_key(metric_name)
 
 
-def _overrides(g: Graphs) -> dict[tuple[str, str], bool]:
-    wanted = directions.overrides()
-    if not wanted:
-        return {}
-    out = {}
-    q = (f"SELECT ?b ?m ?tn ?dn ?mn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.datasetName}> ?dn ; <{PWC.hasMetric}> ?m . "
-         f"?t <{PWC.name}> ?tn . ?m <{PWC.name}> ?mn }}")
-    for row in g.select(q):
-        key = (metric_key(row["tn"].value), metric_key(row["dn"].value), metric_key(row["mn"].value))
-        if key in wanted:
-            out[(row["b"].value, row["m"].value)] = wanted[key]
-    return out
+class _Stated(NamedTuple):
+    """What one graph states of one result: the columns of results-to-rank.rq, each value it gives (the
+    row is their join, as SPARQL makes it)."""
+
+    benchmarks: list[str]
+    metrics: list[str]
+    values: list[str]
+    extra: list[str]
+    dates: list[str]
 
 
-def _results(g: Graphs) -> dict[tuple[str, str], list[Row]]:
-    groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
-    # pwc:benchmark is said of results only (leaderboards use pwc:onBenchmark): no type test needed.
-    # Per named graph rather than over their union: a third faster; a result in two graphs is kept once.
-    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ GRAPH ?g {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; "
-         f"<{PWC.value}> ?v OPTIONAL {{ ?r <{PWC.usesExtraTrainingData}> ?x }} "
-         f"OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }} }}")
-    for row in g.per_graph(q):
-        r = row["r"].value
-        d, x = row["d"], row["x"]
-        groups[(row["b"].value, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
-                                                          None if x is None else _true(x.value))
-    return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
-
-
-def _smallest(g: Graphs, predicate: str, subjects: set[str]) -> dict[str, str]:
-    """subject → its smallest value of ``predicate``, for the given subjects, from one scan of all graphs.
-
-    Two scans (results' papers, papers' titles) joined here: ten times cheaper at full scale than
-    asking for the titles of a few thousand results at a time.
-    """
-    out: dict[str, str] = {}
-    for row in g.per_graph(f"SELECT ?s ?o WHERE {{ GRAPH ?g {{ ?s <{predicate}> ?o }} }}"):
-        subject, value = row["s"].value, row["o"].value
-        if subject in subjects and (subject not in out or value < out[subject]):
-            out[subject] = value
-    return out
-
-
-# ---------------------------------------------------------------------------------------------- from the mapping
-
-_SLOTS = {PWC.benchmark: 0, PWC.metric: 1, PWC.value: 2, PWC.usesExtraTrainingData: 3, PWC.resultDate: 4}
+# The predicate of each of _Stated's columns (its index: a tuple's slot).
+_COLUMN = {p: _Stated._fields.index(name) for p, name in (
+    (PWC.benchmark, "benchmarks"), (PWC.metric, "metrics"), (PWC.value, "values"),
+    (PWC.usesExtraTrainingData, "extra"), (PWC.resultDate, "dates"))}
+_METRICS = _Stated._fields.index("metrics")
 
 
 class Tap:
@@ -302,11 +235,12 @@ _TYPES = frozenset(f"<{cls}>" for cls in READS_TYPES)
 
 
 class _Reader:
-    """Builds :class:`Inputs` from quads, in two passes (see ``Tap``), as the SPARQL of ``from_store`` would."""
+    """Builds :class:`Inputs` from quads, in two passes (see ``Tap``), as the queries named in each step
+    read a store (derive/stored.py)."""
 
     def __init__(self):
         self.metrics: set[str] = set()  # typed pwc:Metric, in any graph
-        self.slots: dict[tuple[str, str], list[list[str]]] = {}  # (graph, result) → benchmark, metric, value, extra, date
+        self.stated: dict[tuple[str, str], _Stated] = {}  # (graph, result) → what that graph states of it
         self.metric_of: dict[str, set[str]] = defaultdict(set)  # result → its metrics, over all graphs
         self.metric_names: dict[str, set[str]] = defaultdict(set)  # result → its pwc:metricName, over all graphs
         self.paper_of: dict[str, str] = {}  # result → smallest paper
@@ -322,18 +256,18 @@ class _Reader:
 
     def first(self, q: ox.Quad) -> None:
         s, p, o = q.subject.value, q.predicate.value, q.object.value
-        slot = _SLOTS.get(p)
-        if slot is not None:
+        column = _COLUMN.get(p)
+        if column is not None:  # results-to-rank.rq: within one graph
             key = (q.graph_name.value, s)
-            rec = self.slots.get(key)
-            if rec is None:
-                rec = self.slots[key] = [[], [], [], [], []]
-            rec[slot].append(o)
-            if slot == 1:
+            stated = self.stated.get(key)
+            if stated is None:
+                stated = self.stated[key] = _Stated([], [], [], [], [])
+            stated[column].append(o)
+            if column == _METRICS:
                 self.metric_of[s].add(o)
         elif p == PWC.metricName:
             self.metric_names[s].add(o)
-        elif p == PWC.reportedIn:
+        elif p == PWC.reportedIn:  # property-values.rq, as every value of a paper here: over all graphs
             if s not in self.paper_of or o < self.paper_of[s]:
                 self.paper_of[s] = o
         elif p == RDF.type:
@@ -350,11 +284,12 @@ class _Reader:
     def between(self) -> None:
         """The first pass is done: which subjects' names and titles the second pass keeps."""
         groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
-        for (_, r), (bs, ms, vs, xs, ds) in self.slots.items():
-            for b, m, v, x, d in product(bs, ms, vs, xs or [None], ds or [None]):  # the join, as SPARQL makes it
-                groups[(b, m)][r] = Row(r, _decimal(v), d, None if x is None else _true(x))
-        self.results = {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
-        self.slots = {}
+        for (_, r), said in self.stated.items():
+            for b, m, v, x, d in product(said.benchmarks, said.metrics, said.values, said.extra or [None],
+                                         said.dates or [None]):  # the join, OPTIONALs unbound when absent
+                groups[(b, m)][r] = Row(r, number(v), d, None if x is None else boolean(x))
+        self.results = results_by_pair(groups)
+        self.stated = {}
         shown = {r.result for rows in self.results.values() for r in rows}
         self.paper_of = {r: p for r, p in self.paper_of.items() if r in shown}
         self.papers = set(self.paper_of.values())
@@ -383,7 +318,7 @@ class _Reader:
                 facts[p] = o
 
     def inputs(self) -> Inputs:
-        spellings: dict[str, Counter] = defaultdict(Counter)
+        spellings: dict[str, Counter] = defaultdict(Counter)  # metric-names.rq, then metric-spellings.rq
         for m in self.metrics:
             for n in self.names.get(m, ()):
                 spellings[m][n] += 0
@@ -395,35 +330,26 @@ class _Reader:
         for (m, n), count in uses.items():
             spellings[m][n] += count
         overrides = {}
-        if self.wanted:
+        if self.wanted:  # override-keys.rq
             for b, ts in self.task_of.items():
                 for t, dn, m in product(ts, self.dataset_names.get(b, ()), self.columns.get(b, ())):
                     for tn, mn in product(self.names.get(t, ()), self.names.get(m, ())):
-                        key = (metric_key(tn), metric_key(dn), metric_key(mn))
+                        key = override_key(tn, dn, mn)
                         if key in self.wanted:
                             overrides[(b, m)] = self.wanted[key]
-        titles = [(r, self.title_of[p]) for r, p in sorted(self.paper_of.items()) if p in self.title_of]
-        results = _dated(self.results, self.paper_of, lambda paper: self.paper_facts.get(paper, {}))
+        results = dated(self.results, self.paper_of, lambda paper: self.paper_facts.get(paper, {}))
         benchmarks = {b for b, _ in self.results}
         dataset_of: dict[str, set[str]] = defaultdict(set)
         description_of: dict[str, str] = {}
-        for (graph, b), datasets in self.dataset_in.items():
+        for (graph, b), datasets in self.dataset_in.items():  # benchmark-descriptions.rq: within one graph
             if b in benchmarks:
                 for ds in datasets:
                     dataset_of[b].add(ds)
                     d = self.description_in.get((graph, ds))
                     if d is not None and (ds not in description_of or d < description_of[ds]):
                         description_of[ds] = d
-        descriptions = _descriptions(dataset_of, description_of)
-        return Inputs(dict(spellings), overrides, results, titles, descriptions)
+        return Inputs(dict(spellings), overrides, results, titles(self.paper_of, self.title_of),
+                      descriptions(dataset_of, description_of))
 
 
-def _decimal(lexical: str) -> Decimal:
-    try:
-        return Decimal(lexical)
-    except InvalidOperation:  # not a number: SPARQL would not have compared it either
-        raise ValueError(f"not an xsd:decimal: {lexical!r}") from None
-
-
-__all__ = ["Inputs", "Row", "READS", "READS_TYPES", "Graphs", "Tap", "decide", "from_store", "read_taps",
-           "reads"]
+__all__ = ["Inputs", "Row", "READS", "READS_TYPES", "Tap", "boolean", "number", "read_taps", "reads"]

@@ -26,15 +26,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
-import pyoxigraph as ox
-
 from ..iri import Minter, short_hash
 from ..ntriples import boolean, date, decimal, integer, iri, lit
 from ..values import canonical_decimal
 from ..vocab import PWC, RDF, SKOS
 from . import directions
 from .inference import Decision, Evidence, decide
-from .inputs import Inputs, Row, from_store
+from .inputs import Inputs, Row
 from .slips import scale_slips
 
 
@@ -80,15 +78,6 @@ def records(rows: list[Row], higher: bool) -> list[tuple[Row, Row | None]]:
             out.append((row, best))
             best = row
     return out
-
-
-def derive(store: ox.Store, mint: Minter, out: IO[str], graphs: list[str] | None = None) -> DerivedStats:
-    """Write the derived graph's N-Triples to ``out``, computed from ``graphs`` (default: all); returns what it holds.
-
-    A build names the source graphs (and the ontology): a previous derived graph still in the
-    store, or the provenance graph, must not count.
-    """
-    return write_derived(from_store(store, graphs), mint, out)
 
 
 def write_derived(inputs: Inputs, mint: Minter, out: IO[str]) -> DerivedStats:

@@ -11,7 +11,8 @@ depend on those benchmarks and metrics, and replaces them in the store's derived
 - per touched (benchmark, metric): both leaderboards, their SOTA and records, the results' ranks
   and the paper titles copied beside them.
 
-The result equals a full derivation of the same store (tested), so a later incremental build,
+It reads them as a build does, with the same queries (derive/stored.py) bound to what it touches,
+and the result equals a full derivation of the same store (tested), so a later incremental build,
 which compares with ``derived.nt``, finds nothing to change. One exception, by design: a direction
 decided from the data (a benchmark's description, its other metrics, dated results; see
 derive/inference.py) is kept as the last build decided it, and a new leaderboard gets its metric's
@@ -20,21 +21,19 @@ direction by name only; the next build decides them again from all the data.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import pyoxigraph as ox
 
-from ..iri import Minter, metric_key
+from ..iri import Minter
 from ..ntriples import lit
-from ..queries.binding import bind_values
 from ..vocab import PWC, RDF
 from . import directions
 from .inference import Decision, Evidence, label_and_verdict, metric_decision
-from .inputs import Graphs, Row
+from .inputs import Row, boolean
 from .leaderboards import (DerivedStats, board_direction, board_lines, leaderboard_iri, metric_lines,
                            override_lines)
+from .stored import StoreReader
 
 # Directions decided from the data, kept by an update (see above).
 FROM_DATA = (directions.DESCRIPTION, directions.CONTEXT, directions.INFERRED)
@@ -48,24 +47,12 @@ class PartialChange:
     stats_delta: DerivedStats = field(default_factory=DerivedStats)  # new minus old (metrics: by direction source)
 
 
-def _nodes(values) -> list[ox.NamedNode]:
-    return [ox.NamedNode(v) for v in sorted(values)]
-
-
-def metric_directions_of(graphs: Graphs, metrics: set[str]) -> dict[str, tuple[Decision, str, str]]:
+def metric_directions_of(read: StoreReader, metrics: set[str]) -> dict[str, tuple[Decision, str, str]]:
     """The directions of a few metrics by their names, as the full derivation decides them: (decision, kind, label)."""
-    spellings: dict[str, Counter] = defaultdict(Counter)
     if not metrics:
         return {}
-    q = f"SELECT DISTINCT ?m ?n WHERE {{ ?m a <{PWC.Metric}> ; <{PWC.name}> ?n }}"
-    for row in graphs.select(bind_values(q, {"m": _nodes(metrics)})):
-        spellings[row["m"].value][row["n"].value] += 0
-    q = (f"SELECT ?m ?n (COUNT(DISTINCT ?r) AS ?uses) WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.metricName}> ?n }} "
-         "GROUP BY ?m ?n")
-    for row in graphs.select(bind_values(q, {"m": _nodes(metrics)})):
-        spellings[row["m"].value][row["n"].value] += int(row["uses"].value)
     out = {}
-    for m, counts in spellings.items():
+    for m, counts in read.spellings(metrics).items():
         label, verdict = label_and_verdict(counts)
         out[m] = (metric_decision(verdict, [])[0], verdict.kind, label)
     return out
@@ -83,55 +70,15 @@ def _stored(store: ox.Store, subject: str, derived: ox.NamedNode) -> Decision | 
     if PWC.directionPairs in values:
         ev = Evidence(int(values[PWC.directionResults]), int(values[PWC.directionPairs]),
                       float(values[PWC.directionConcordance]))
-    return Decision(None if higher is None else higher in ("true", "1"), how, ev)
+    return Decision(None if higher is None else boolean(higher), how, ev)
 
 
-def _overrides_of(graphs: Graphs, benchmarks: set[str]) -> dict[tuple[str, str], bool]:
-    wanted = directions.overrides()
-    if not wanted or not benchmarks:
-        return {}
-    out = {}
-    q = (f"SELECT ?b ?m ?tn ?dn ?mn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.datasetName}> ?dn ; <{PWC.hasMetric}> ?m . "
-         f"?t <{PWC.name}> ?tn . ?m <{PWC.name}> ?mn }}")
-    for row in graphs.select(bind_values(q, {"b": _nodes(benchmarks)})):
-        key = (metric_key(row["tn"].value), metric_key(row["dn"].value), metric_key(row["mn"].value))
-        if key in wanted:
-            out[(row["b"].value, row["m"].value)] = wanted[key]
-    return out
-
-
-def _rows_of(graphs: Graphs, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[Row]]:
-    groups: dict[tuple[str, str], dict[str, Row]] = defaultdict(dict)
-    q = (f"SELECT ?r ?b ?m ?v ?x ?d WHERE {{ ?r <{PWC.benchmark}> ?b ; <{PWC.metric}> ?m ; <{PWC.value}> ?v "
-         f"OPTIONAL {{ ?r <{PWC.usesExtraTrainingData}> ?x }} OPTIONAL {{ ?r <{PWC.resultDate}> ?d }} }}")
+def _rows_of(read: StoreReader, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[Row]]:
+    """The results of each pair: per benchmark, those of its touched metrics."""
+    rows: dict[tuple[str, str], list[Row]] = {}
     for b in sorted({b for b, _ in pairs}):
-        metrics = sorted(m for bb, m in pairs if bb == b)
-        for row in graphs.select(bind_values(q, {"b": ox.NamedNode(b), "m": _nodes(metrics)})):
-            r, d = row["r"].value, row["d"]
-            x = row["x"]
-            groups[(b, row["m"].value)][r] = Row(r, Decimal(row["v"].value), d.value if d else None,
-                                                 None if x is None else x.value in ("true", "1"))
-    return {k: sorted(v.values(), key=lambda x: x.result) for k, v in groups.items()}
-
-
-def _titles_of(graphs: Graphs, results: list[str]) -> list[tuple[str, str]]:
-    """(result, the smallest title of its smallest paper), as ``leaderboards._titles`` gives them."""
-    if not results:
-        return []
-    paper_of: dict[str, str] = {}
-    q = f"SELECT ?r ?p WHERE {{ ?r <{PWC.reportedIn}> ?p }}"
-    for row in graphs.select(bind_values(q, {"r": _nodes(results)})):
-        r, p = row["r"].value, row["p"].value
-        if r not in paper_of or p < paper_of[r]:
-            paper_of[r] = p
-    title_of: dict[str, str] = {}
-    if paper_of:
-        q = f"SELECT ?p ?t WHERE {{ ?p <{PWC.title}> ?t }}"
-        for row in graphs.select(bind_values(q, {"p": _nodes(set(paper_of.values()))})):
-            p, t = row["p"].value, row["t"].value
-            if p not in title_of or t < title_of[p]:
-                title_of[p] = t
-    return [(r, title_of[paper_of[r]]) for r in sorted(paper_of) if paper_of[r] in title_of]
+        rows.update(read.results({b}, {m for bb, m in pairs if bb == b}))
+    return rows
 
 
 class _Lines:
@@ -156,7 +103,7 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
     ``graphs`` are the graphs a full derivation would read (sources, ontology, accepted submissions).
     """
     derived = ox.NamedNode(mint.graph("derived"))
-    g = Graphs(store, graphs)
+    read = StoreReader(store, graphs)
     change = PartialChange()
     delta = change.stats_delta
     old_quads: set[ox.Quad] = set()
@@ -171,7 +118,7 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
         return None
 
     # Metrics: label and direction; a changed direction touches every benchmark of the metric.
-    decided = metric_directions_of(g, metrics)
+    decided = metric_directions_of(read, metrics)
     for m in sorted(metrics):
         old_how = old_value(m, PWC.directionSource)
         old_higher = old_value(m, PWC.higherIsBetter)
@@ -186,25 +133,24 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
         higher, how = decision.higher, decision.source
         delta.metrics[how] = delta.metrics.get(how, 0) + 1
         metric_lines(new, m, decision, kind, label)
-        if old_how is not None and (old_how, old_higher) != (how, None if higher is None else str(higher).lower()):
-            q = f"SELECT DISTINCT ?b WHERE {{ ?r <{PWC.metric}> ?m ; <{PWC.benchmark}> ?b }}"
-            pairs |= {(row["b"].value, m) for row in g.select(bind_values(q, {"m": ox.NamedNode(m)}))}
+        if old_how is not None and (old_how, None if old_higher is None else boolean(old_higher)) != (how, higher):
+            pairs |= set(read.results(metrics={m}))  # every leaderboard of the metric
     # Direction overrides of the touched benchmarks.
     benchmarks = set(benchmarks) | {b for b, _ in pairs}
     for b in sorted(benchmarks):
         for q in store.quads_for_pattern(ox.NamedNode(b), ox.NamedNode(PWC.directionOverride), None, derived):
             old_quads.add(q)
             old_quads.update(store.quads_for_pattern(q.object, None, None, derived))
-    override = _overrides_of(g, benchmarks)
+    override = read.overrides(benchmarks)
     for (b, m), higher in sorted(override.items()):
         override_lines(new, mint, b, m, higher)
     # The leaderboards of each touched pair.
     all_metrics = {m for _, m in pairs}
     named = {m: (_stored(store, m, derived) or d, kind, label)
-             for m, (d, kind, label) in metric_directions_of(g, all_metrics - set(decided)).items()}
+             for m, (d, kind, label) in metric_directions_of(read, all_metrics - set(decided)).items()}
     named.update(decided)
     known = {m: (d.higher, d.source, label) for m, (d, _, label) in named.items()}
-    rows_by_pair = _rows_of(g, pairs)
+    rows_by_pair = _rows_of(read, pairs)
     shown: set[str] = set()
     old_stats = DerivedStats()
     for b, m in sorted(pairs):
@@ -237,7 +183,7 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
         if kept is not None and decision.source != directions.OVERRIDE:
             decision = kept
         board_lines(new, mint, b, m, rows, decision, delta)
-    for result, title in _titles_of(g, sorted(shown)):
+    for result, title in read.titles(read.smallest(PWC.reportedIn, shown)):
         new(result, PWC.paperTitle, lit(title))
     new_quads = new.quads()
     gone, fresh = old_quads - new_quads, new_quads - old_quads
