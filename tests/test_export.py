@@ -31,8 +31,8 @@ from pwc_kg.export import export
 from pwc_kg.export.jsonld import CONTEXT_IRI, load_context
 from pwc_kg.export.profile import Profile
 from pwc_kg.export.stream import Block
+from pwc_kg.export.void import class_counts
 from pwc_kg.queries.binding import bind_values
-from pwc_kg.stats import class_counts
 from pwc_kg.vocab import PWC, PWC_NS
 
 from conftest import LAMINI, LAMINI_TITLE
@@ -371,7 +371,7 @@ def test_a_graph_the_store_does_not_have_fails_and_writes_nothing(lamini_store, 
     out = tmp_path / "x.nq"
     assert main(["export", "--store", str(lamini_store), "--out", str(out), "--graph", "https://example.org/none"]) == 2
     err = capsys.readouterr().err
-    assert "--graph https://example.org/none: the store has no such named graph" in err
+    assert "--graph: the store has no named graph https://example.org/none" in err
     assert "graph/source/evaluation-tables.json" in err  # says what it has
     assert no_files_but(tmp_path)
     assert main(["export", "--store", str(lamini_store), "--out", str(out), "--graph", "not an IRI"]) == 2
@@ -381,7 +381,7 @@ def test_a_graph_the_store_does_not_have_fails_and_writes_nothing(lamini_store, 
 def test_an_unwritable_path_fails_and_names_it(lamini_store, tmp_path, capsys):
     missing = tmp_path / "no-such-folder" / "x.nq"
     assert main(["export", "--store", str(lamini_store), "--out", str(missing)]) == 2
-    assert f"--out {missing}: the folder {missing.parent} does not exist" in capsys.readouterr().err
+    assert f"--out: the folder {missing.parent} does not exist" in capsys.readouterr().err
     (tmp_path / "a-folder.nq").mkdir()
     assert main(["export", "--store", str(lamini_store), "--out", str(tmp_path / "a-folder.nq")]) == 2
     assert "a-folder.nq" in capsys.readouterr().err
@@ -524,7 +524,8 @@ def test_a_profile_cannot_export_only_the_ontology(lamini_store, tmp_path, capsy
     onto = "https://w3id.org/pwc-kg/resource/graph/ontology"
     assert main(["export", "--store", str(lamini_store), "--out", str(tmp_path / "o.nq"), "--graph", onto,
                  "--profile", "mls"]) == 2
-    assert "--profile leaves it out" in capsys.readouterr().err and no_files_but(tmp_path)
+    err = capsys.readouterr().err
+    assert "--graph: " in err and "a profile leaves it out" in err and no_files_but(tmp_path)
 
 
 def test_the_python_api_exports_too(lamini_store, exports, tmp_path):

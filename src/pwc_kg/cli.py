@@ -312,10 +312,9 @@ def cmd_stats(args) -> int:
         from .remote.stats import endpoint_stats
 
         stats = endpoint_stats(_backend(args))
-        print(json.dumps(stats, indent=2) if args.format == "json" else format_stats(stats), end="" if args.format != "json" else "\n")
-        return 0
-    sd = StoreDir(args.store)
-    stats = store_stats(sd.open(), sd.require_current())
+    else:
+        sd = StoreDir(args.store)
+        stats = store_stats(sd.open(), sd.require_current())
     print(json.dumps(stats, indent=2) if args.format == "json" else format_stats(stats), end="" if args.format != "json" else "\n")
     return 0
 
@@ -539,11 +538,22 @@ def _submission_commands() -> None:
 _submission_commands()
 
 
+# The Python parameters whose flag is not their name with dashes.
+FLAG_OF = {"graphs": "graph", "url": "endpoint"}
+
+
 def _flagged(error: PwcKgError) -> str:
-    """The error's message, after the flag of the option it is about (the library names the parameter)."""
+    """The error's message, after the flag of the option it is about (the library names the parameter).
+
+    >>> from pwc_kg.errors import SettingError
+    >>> _flagged(SettingError("the store has no named graph x", option="graphs"))
+    '--graph: the store has no named graph x'
+    >>> _flagged(SettingError("a chunk holds one triple or more, not 0", option="chunk_triples"))
+    '--chunk-triples: a chunk holds one triple or more, not 0'
+    """
     if error.option is None:
         return str(error)
-    return f"--{error.option.replace('_', '-')}: {error}"
+    return f"--{FLAG_OF.get(error.option, error.option).replace('_', '-')}: {error}"
 
 
 def main(argv: list[str] | None = None) -> int:

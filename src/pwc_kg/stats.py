@@ -1,63 +1,63 @@
-"""``pwc-kg stats``: what a store holds, per class and per named graph.
+"""``pwc-kg stats``: what a store or a server holds, per class and per named graph.
 
-``triples`` are the distinct triples (the default graph, the set union of the named graphs);
-``quads`` the named graphs' triples added up; ``graphs`` each named graph's."""
+:func:`graph_stats` counts over any ``select(query)`` (the embedded store's ``query``, a remote backend's
+``select``), with the queries of ``queries/internal/``: ``triples`` are the distinct triples, those of the
+default graph where it is the set union of the named graphs (the store's, store/union.py; a server's pushed
+``UNION_GRAPH``); ``quads`` the named graphs' triples added up; ``graphs`` each named graph's."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
-from .queries.binding import bind_values
-from .store.union import count_default
 from .derive.directions import SOURCES
-from .vocab import PWC, PWC_NS
+from .queries.named import load_query
+from .vocab import PWC_NS
+
+Select = Callable[[str], Iterable]  # a query's text -> its rows, each indexed by variable name
+
+
+def _rows(select: Select, name: str) -> Iterable:
+    return select(load_query(f"internal/{name}").text)
+
+
+def _counts(select: Select, name: str, key: str) -> dict[str, int]:
+    return {row[key].value: int(row["n"].value) for row in _rows(select, name)}
 
 
 def graph_counts(store: ox.Store) -> dict[str, int]:
     """Triples per named graph."""
-    q = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-    return {row["g"].value: int(row["n"].value) for row in store.query(q)}
+    return _counts(store.query, "graph-triples", "g")
 
 
-_CLASSES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?c"
-
-
-def class_counts(store: ox.Store, graphs: list[str] | None = None) -> dict[str, int]:
-    """Distinct instances per class (by IRI), in the given named graphs or in all of them."""
-    q = _CLASSES if graphs is None else bind_values(_CLASSES, {"g": [ox.NamedNode(g) for g in graphs]})
-    return {row["c"].value: int(row["n"].value) for row in store.query(q) if isinstance(row["c"], ox.NamedNode)}
-
-
-_METRIC_DIRECTIONS = (f"SELECT ?how (COUNT(DISTINCT ?m) AS ?n) WHERE {{ ?m a <{PWC.Metric}> ; "
-                      f"<{PWC.directionSource}> ?how }} GROUP BY ?how")
-# Benchmark+metric pairs (their leaderboard of all results) by how their direction was decided.
-_COVERAGE = (f"SELECT ?how (COUNT(?board) AS ?n) WHERE {{ ?board a <{PWC.Leaderboard}> ; "
-             f"<{PWC.includesExtraTrainingData}> true ; <{PWC.directionSource}> ?how }} GROUP BY ?how")
-
-
-def direction_counts(select) -> tuple[dict[str, int], dict[str, int]]:
-    """Metrics, and benchmark+metric pairs, by how their direction was decided (every source named, 0 or more),
-    from any ``select(query)`` (the embedded store's or a remote backend's)."""
+def direction_counts(select: Select) -> tuple[dict[str, int], dict[str, int]]:
+    """Metrics, and benchmark+metric pairs, by how their direction was decided (every source named, 0 or more)."""
     out = []
-    for q in (_METRIC_DIRECTIONS, _COVERAGE):
-        counts = {how: 0 for how in SOURCES}
-        for row in select(q):
-            counts[row["how"].value] = int(row["n"].value)
-        out.append(counts)
+    for name in ("metric-directions", "direction-coverage"):
+        out.append({how: 0 for how in SOURCES} | _counts(select, name, "how"))
     return out[0], out[1]
 
 
+def graph_stats(select: Select, *, graphs_under: str = "", distinct: bool = True) -> dict:
+    """The counts of ``pwc-kg stats``. ``graphs_under``: only the named graphs whose IRI starts with it are
+    counted (a server may hold graphs of its own); ``distinct``: the default graph holds each distinct triple
+    once, so it gives ``triples`` (else, a server's union of the named graphs being a bag, the quads do)."""
+    graphs = {g: n for g, n in sorted(_counts(select, "graph-triples", "g").items()) if g.startswith(graphs_under)}
+    classes = {c.removeprefix(PWC_NS): n for c, n in sorted(_counts(select, "class-entities", "c").items())}
+    directions, coverage = direction_counts(select)
+    # a triple that two sources state is one of the triples and two of the quads
+    quads = sum(graphs.values())
+    triples = int(next(iter(_rows(select, "distinct-triples")))["n"].value) if distinct else quads
+    return {"triples": triples, "quads": quads, "classes": classes, "graphs": graphs,
+            "metric_directions": directions, "direction_coverage": coverage}
+
+
 def store_stats(store: ox.Store, generation: Path | None = None) -> dict:
-    graphs = dict(sorted(graph_counts(store).items()))
-    classes = {c.removeprefix(PWC_NS): n for c, n in sorted(class_counts(store).items()) if c.startswith(PWC_NS)}
-    directions, coverage = direction_counts(store.query)
-    # triples: distinct, those of the default graph (store/union.py); quads: the named graphs' triples
-    # added up, a triple that two sources state counted twice.
-    out = {"triples": count_default(store), "quads": sum(graphs.values()), "classes": classes, "graphs": graphs,
-           "metric_directions": directions, "direction_coverage": coverage}
+    """The counts of a store, with the summary of the build that made its generation (``build.json``)."""
+    out = graph_stats(store.query)
     if generation is not None and (generation / "build.json").is_file():
         build = json.loads((generation / "build.json").read_text())
         out["build"] = {k: build[k] for k in ("generation", "base_iri", "records", "records_rejected", "rejects",

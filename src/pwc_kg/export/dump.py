@@ -145,9 +145,9 @@ def export(
     if dataset_iri is None:
         dataset_iri = _dataset_iri(base, chosen if graphs else None, profile, fmt)
     if not out.parent.is_dir():
-        raise ExportError(f"--out {out}: the folder {out.parent} does not exist")
+        raise ExportError(f"the folder {out.parent} does not exist", option="out")
     if out.is_dir():
-        raise ExportError(f"--out {out}: is a folder; name the file to write")
+        raise ExportError(f"{out} is a folder: name the file to write", option="out")
     void_path = out.with_name(out.name + ".void.ttl")
     tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
     void_tmp = out.with_name(f".{void_path.name}.{os.getpid()}.part")
@@ -155,7 +155,7 @@ def export(
         try:
             raw = open(tmp, "xb")
         except OSError as e:
-            raise ExportError(f"--out {out}: cannot write there: {e.strerror or e}") from None
+            raise ExportError(f"cannot write {out}: {e.strerror or e}", option="out") from None
         with raw:
             digest = _Digest(raw)
             sink: BinaryIO = (_gzip.GzipFile(filename="", mode="wb", fileobj=digest, mtime=0, compresslevel=compresslevel)
@@ -186,7 +186,7 @@ def export(
         for path in (tmp, void_tmp):
             path.unlink(missing_ok=True)
         if isinstance(e, OSError):  # the disk filled, the folder went away, ...: nothing was published
-            raise ExportError(f"--out {out}: writing failed, nothing written: {e.strerror or e}") from e
+            raise ExportError(f"writing {out} failed, nothing written: {e.strerror or e}", option="out") from e
         raise
     return ExportReport(str(out), str(void_path), fmt.name, gz, profile, [g.value for g in chosen], digest.size,
                         digest.sha.hexdigest(), written, counts)
@@ -246,10 +246,10 @@ def _format(name: str | None, out: Path) -> Format:
     if name is None:
         name, _ = guess_format(out)
         if name is None:
-            raise ExportError(f"--out {out}: say which format with --format ({', '.join(FORMATS)}); "
-                              "the file name does not end in one of their extensions")
+            raise ExportError(f"the name {out.name} ends in none of the formats' extensions: say which format "
+                              f"({', '.join(FORMATS)})", option="format")
     if name not in FORMATS:
-        raise ExportError(f"--format {name}: not a format pwc-kg writes ({', '.join(FORMATS)})")
+        raise ExportError(f"{name} is not a format pwc-kg writes ({', '.join(FORMATS)})", option="format")
     return FORMATS[name]
 
 
@@ -263,7 +263,7 @@ def _base_iri(generation: Path) -> str:
 def _graphs(db: ox.Store, asked: list[str], base: str, profile: str | None) -> tuple[list, bool]:
     """The graphs to write, in order, and whether they are everything the store holds."""
     if profile is not None and profile not in PROFILE_NAMESPACES:
-        raise ExportError(f"--profile {profile}: not a profile ({', '.join(PROFILE_NAMESPACES)})")
+        raise ExportError(f"{profile} is not a profile ({', '.join(PROFILE_NAMESPACES)})", option="profile")
     present = sorted(db.named_graphs(), key=lambda g: (isinstance(g, ox.BlankNode), g.value))
     ontology = ox.NamedNode(base + "graph/ontology")
     if asked:
@@ -272,13 +272,14 @@ def _graphs(db: ox.Store, asked: list[str], base: str, profile: str | None) -> t
             try:
                 g = ox.NamedNode(iri)
             except ValueError:
-                raise ExportError(f"--graph {iri!r}: not an IRI") from None
+                raise ExportError(f"{iri!r} is not an IRI", option="graphs") from None
             if not db.contains_named_graph(g):
                 names = ", ".join(x.value for x in present[:12] if isinstance(x, ox.NamedNode))
-                raise ExportError(f"--graph {iri}: the store has no such named graph (it has: {names})")
+                raise ExportError(f"the store has no named graph {iri} (it has: {names})", option="graphs")
             chosen.append(g)
         if profile is not None and chosen == [ontology]:
-            raise ExportError(f"--graph {iri}: the ontology graph describes pwc terms; --profile leaves it out")
+            raise ExportError(f"{iri} is the ontology graph, which describes pwc terms: a profile leaves it out",
+                              option="graphs")
         everything = False
     else:
         chosen = present  # the default graph is their union (see the module's description)

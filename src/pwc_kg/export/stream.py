@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from ..queries.binding import bind_values
+from ..queries.named import load_query
 
 GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 Statement = tuple[ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
@@ -44,21 +45,17 @@ def graph_blocks(store: ox.Store, graphs: Iterable[GraphName]) -> Iterator[Block
             yield block
 
 
-_SUBJECTS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
-_ALL_SUBJECTS = "SELECT DISTINCT ?s WHERE { { GRAPH ?g { ?s ?p ?o } } UNION { ?s ?p ?o } }"  # named graphs and default graph
-
-
 def merged_blocks(store: ox.Store, graphs: list[GraphName], everything: bool = False) -> Iterator[Block]:
     """The merge of the chosen graphs (named graphs, or ``everything`` the store holds), subject by subject,
     each triple once."""
     chosen = set(graphs)
     if everything:
-        rows = store.query(_ALL_SUBJECTS)
+        rows = store.query(load_query("internal/all-subjects").text)
     else:
         named = [g for g in graphs if isinstance(g, ox.NamedNode)]
         if len(named) != len(graphs):
             raise ValueError("a merge of chosen graphs takes named graphs only")
-        rows = store.query(bind_values(_SUBJECTS, {"g": named})) if named else []
+        rows = store.query(bind_values(load_query("internal/graph-subjects-list").text, {"g": named})) if named else []
     for row in rows:
         s = row["s"]
         seen: set[Statement] = set()

@@ -30,7 +30,7 @@ It returns an ``rdflib.Graph`` holding:
   context), ``dcat:byteSize`` (``xsd:nonNegativeInteger``) and the sha256 as DCAT 3 recommends it,
   ``spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "..."^^xsd:hexBinary ]``.
 
-Counts come from the store by SPARQL (per-class and per-graph counts through :mod:`pwc_kg.stats`),
+Counts come from the store by the SPARQL of ``queries/internal/`` (per-graph counts through :mod:`pwc_kg.stats`),
 unless the caller measured them while writing a dump (``counts``, see :class:`Counts`): an export
 counts its own statements, properties and links as it writes them, and only the distinct subjects
 and entities per class are asked of the store.
@@ -50,8 +50,9 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, VOID, XSD
 
 from ..queries.binding import bind_values
-from ..stats import class_counts, graph_counts
-from ..vocab import PWC, PWC_NS
+from ..queries.named import load_query
+from ..stats import graph_counts
+from ..vocab import PWC_NS
 from .formats import GZIP_MEDIA_TYPE, Format
 from .profile import NAMES as PROFILE_NAMES, NAMESPACES as PROFILE_NAMESPACES, Profile
 
@@ -213,14 +214,9 @@ def _licence_and_attribution(g: rdflib.Graph, node: URIRef) -> None:
         "Papers With Code and share adaptations under the same licence.", lang="en")))
 
 
-_BUILD = (f"SELECT ?build ?ended ?version WHERE {{ GRAPH ?g {{ ?build a <{PWC.Build}> ; "
-          f"<{PROV.endedAtTime}> ?ended . OPTIONAL {{ ?build <{PWC.toolVersion}> ?version }} }} }} "
-          "ORDER BY DESC(?ended) LIMIT 1")
-
-
 def _build(g: rdflib.Graph, ds: URIRef, store: ox.Store, generation: str | Path | None) -> None:
     """The build that made the store, its date and the store generation."""
-    for row in store.query(_BUILD):
+    for row in _rows(store, "void-build"):
         build = URIRef(row["build"].value)
         g.add((ds, PROV.wasGeneratedBy, build))
         g.add((build, RDF.type, PROV.Activity))
@@ -304,32 +300,26 @@ def namespace_of(iri: str) -> str:
 
 # ------------------------------------------------------------------------------ counts from the store
 
-_PREDICATES = "SELECT ?p (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p"
-# Distinct triples: the default graph (the set union of the named graphs, store/union.py), or the
-# merge of chosen named graphs (DISTINCT over them: a triple two graphs hold counts once).
-_MERGE = "SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
-_DISTINCT_PREDICATES = "SELECT ?p (COUNT(*) AS ?n) WHERE { %s } GROUP BY ?p"
-_DISTINCT_LINKS = ("SELECT ?space (COUNT(*) AS ?n) WHERE { %s FILTER(isIRI(?o) && STRSTARTS(STR(?o), ?space)) } "
-                   "GROUP BY ?space")
-_DISTINCT_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { %s }"
-_LITERAL_OR_INTERNAL = ("SELECT DISTINCT ?p WHERE { GRAPH ?onto { { ?p a <http://www.w3.org/2002/07/owl#DatatypeProperty> } "
-                        "UNION { ?p <http://www.w3.org/2000/01/rdf-schema#range> ?range "
-                        f"FILTER(STRSTARTS(STR(?range), \"{PWC_NS}\")) }} }} }}")
-_SUBJECTS = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-_TYPED = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } }"
-_SUBJECTS_BY_PROPERTY = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s ?p ?o } }"
-_SUBJECTS_BY_CLASS = "SELECT DISTINCT ?s WHERE { GRAPH ?g { ?s a ?c } }"
+def _rows(store: ox.Store, name: str, bindings: dict | None = None):
+    """The solutions of ``queries/internal/NAME.rq`` on the store, the bindings joined as VALUES."""
+    return store.query(bind_values(load_query(f"internal/{name}").text, bindings or {}))
 
 
 def _named(graphs: list[str] | None) -> dict:
+    """The binding of ?g to the chosen named graphs (None: all of them, ?g left unbound)."""
     return {} if graphs is None else {"g": [ox.NamedNode(x) for x in graphs]}
 
 
-def _triples(graphs: list[str] | None, bindings: dict | None = None) -> str:
-    """A group pattern binding ?s ?p ?o to each distinct triple of the chosen graphs (None: all)."""
-    if graphs is None:
-        return bind_values("SELECT * WHERE { ?s ?p ?o }", bindings or {}).removeprefix("SELECT * WHERE ")
-    return "{ " + bind_values(_MERGE, {**_named(graphs), **(bindings or {})}) + " }"
+def _distinct(name: str, graphs: list[str] | None) -> str:
+    """The query that counts distinct triples over the chosen graphs: the default graph (the set union of the
+    named graphs, store/union.py) for all of them, else the merge of the chosen ones (``NAME-in-graphs``)."""
+    return name if graphs is None else f"{name}-in-graphs"
+
+
+def class_counts(store: ox.Store, graphs: list[str] | None = None) -> dict[str, int]:
+    """Distinct instances per class (by IRI), in the given named graphs or in all of them."""
+    return {row["c"].value: int(row["n"].value) for row in _rows(store, "graph-class-entities", _named(graphs))
+            if isinstance(row["c"], ox.NamedNode)}
 
 
 def store_counts(store: ox.Store, graphs: list[str] | None, ontology_graph: str) -> Counts:
@@ -337,41 +327,43 @@ def store_counts(store: ox.Store, graphs: list[str] | None, ontology_graph: str)
     counted in the store."""
     per_graph = {k: v for k, v in graph_counts(store).items() if graphs is None or k in graphs}
     predicates = {row["p"].value: int(row["n"].value)
-                  for row in store.query(_DISTINCT_PREDICATES % _triples(graphs))}
+                  for row in _rows(store, _distinct("predicate-triples", graphs), _named(graphs))}
     # Only a property that may hold an external IRI is scanned for links: not rdf:type, rdf:_n, a
     # datatype property, or a pwc property whose range is a pwc class.
-    skip = {row["p"].value for row in store.query(bind_values(_LITERAL_OR_INTERNAL, {"onto": ox.NamedNode(ontology_graph)}))}
+    skip = {row["p"].value for row in _rows(store, "unlinking-properties", {"onto": ox.NamedNode(ontology_graph)})}
     links: dict[tuple[str, str], int] = {}
     spaces = [ox.Literal(t.uri_space) for t in LINK_TARGETS]
     by_space = {t.uri_space: t.key for t in LINK_TARGETS}
     for p in predicates:
         if p in skip or p.startswith(RDF_NS):
             continue
-        q = bind_values(_DISTINCT_LINKS % _triples(graphs, {"p": ox.NamedNode(p)}), {"space": spaces})
-        for row in store.query(q):
+        bindings = {**_named(graphs), "p": ox.NamedNode(p), "space": spaces}
+        for row in _rows(store, _distinct("link-triples", graphs), bindings):
             links[(by_space[row["space"].value], p)] = int(row["n"].value)
-    (row,) = store.query(_DISTINCT_COUNT % _triples(graphs))
-    return Counts(int(row["n"].value), per_graph, predicates, links)
+    # each distinct triple has one property: their counts add up to the distinct triples
+    return Counts(sum(predicates.values()), per_graph, predicates, links)
 
 
 def distinct_subjects(store: ox.Store, graphs: list[str] | None, profile: Profile | None, counts: Counts) -> int:
     """Subjects in the chosen graphs; with a profile, those with a statement left in its terms."""
     if profile is None:
-        (row,) = store.query(bind_values(_SUBJECTS, _named(graphs)))
+        (row,) = _rows(store, "graph-subjects", _named(graphs))
         return int(row["n"].value)
     # The subjects of a property the profile restates, and those of a class it restates: one
     # count over both (a subject usually has both).
     classes = [ox.NamedNode(c) for c in class_counts(store, graphs) if profile.classes_of(ox.NamedNode(c))]
     sources = [ox.NamedNode(p) for p in store_predicates(store, graphs)
                if p != RDF_TYPE and any(q.value in counts.predicates for q in profile.properties_of(ox.NamedNode(p)))]
-    by_property = bind_values(_SUBJECTS_BY_PROPERTY, {**_named(graphs), "p": sources})
-    by_class = bind_values(_SUBJECTS_BY_CLASS, {**_named(graphs), "c": classes})
+    # One query over the two lists of subjects, each bound inside its sub-SELECT: bound outside, each
+    # list's VALUES would multiply the other branch's rows (bind_values binds the outer WHERE group only).
+    by_property = bind_values(load_query("internal/graph-subjects-list").text, {**_named(graphs), "p": sources})
+    by_class = bind_values(load_query("internal/graph-typed-subjects-list").text, {**_named(graphs), "c": classes})
     (row,) = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {{ {by_property} }} UNION {{ {by_class} }} }}")
     return int(row["n"].value)
 
 
 def store_predicates(store: ox.Store, graphs: list[str] | None) -> list[str]:
-    return [row["p"].value for row in store.query(bind_values(_PREDICATES, _named(graphs)))]
+    return [row["p"].value for row in _rows(store, "graph-predicates", _named(graphs))]
 
 
 def entities_per_class(store: ox.Store, graphs: list[str] | None, profile: Profile | None = None) -> dict[str, int]:
@@ -385,7 +377,7 @@ def entities_per_class(store: ox.Store, graphs: list[str] | None, profile: Profi
             sources.setdefault(target.value, []).append(ox.NamedNode(cls))
     out = {}
     for target, classes in sources.items():
-        (row,) = store.query(bind_values(_TYPED, {**_named(graphs), "c": classes}))
+        (row,) = _rows(store, "graph-typed-subjects", {**_named(graphs), "c": classes})
         out[target] = int(row["n"].value)
     return out
 

@@ -10,8 +10,7 @@ gives the quads for both.
 from __future__ import annotations
 
 from ..queries.resolve import base_iri
-from ..stats import direction_counts
-from ..vocab import PWC, PWC_NS
+from ..stats import graph_stats
 from .transport import RemoteError
 
 
@@ -20,21 +19,5 @@ def endpoint_stats(backend) -> dict:
     base = base_iri(backend)
     if base is None:
         raise RemoteError(f"{getattr(backend, 'url', backend)} holds no pwc-kg build (no pwc:baseIri)")
-    prefix = base + "graph/"
-    graphs = {}
-    for row in backend.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
-        if row["g"].value.startswith(prefix):
-            graphs[row["g"].value] = int(row["n"].value)
-    classes = {}
-    q = (f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?c), \"{PWC_NS}\")) }} "
-         "GROUP BY ?c ORDER BY ?c")
-    for row in backend.select(q):
-        classes[row["c"].value.removeprefix(PWC_NS)] = int(row["n"].value)
-    directions, coverage = direction_counts(backend.select)
-    quads = sum(graphs.values())
-    triples = quads
-    if getattr(backend, "default_graph", None) == "set":  # the pushed set: distinct triples
-        (row,) = backend.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        triples = int(row["n"].value)
-    return {"triples": triples, "quads": quads, "classes": classes, "graphs": dict(sorted(graphs.items())),
-            "metric_directions": directions, "direction_coverage": coverage}
+    return graph_stats(backend.select, graphs_under=base + "graph/",
+                       distinct=getattr(backend, "default_graph", None) == "set")
