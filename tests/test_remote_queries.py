@@ -288,7 +288,7 @@ def test_bad_credentials_and_unreachable_servers_are_clear_errors(servers, store
     wrong = SparqlEndpointBackend(auth_url, VIRTUOSO_USER, "not-the-password", "digest")
     with pytest.raises(RemoteError, match=f"401 Unauthorized: the server refused the credentials \\(user '{VIRTUOSO_USER}'"):
         wrong.select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-    with pytest.raises(RemoteError, match="wants credentials: pass --user and --password"):
+    with pytest.raises(RemoteError, match="wants credentials: a user and a password"):
         SparqlEndpointBackend(auth_url).select("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
     with pytest.raises(RemoteError, match="HTTP 400 .*syntax error"):
         SparqlEndpointBackend(server.query_url).select("SELECT * WHERE { ?s ?p ?o ")

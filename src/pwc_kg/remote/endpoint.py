@@ -37,8 +37,9 @@ import urllib.error
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 
+from ..errors import SettingError
 from ..queries.binding import _where_brace, bind_values, skip_token
-from ..vocab import PROV, PWC
+from ..queries.named import load_query
 from .terms import solutions
 from .transport import Credentials, RemoteError, http_error
 
@@ -149,6 +150,10 @@ def path_values_last(query: str) -> str:
             + " " + query[close:])
 
 
+def _internal(name: str) -> str:
+    return load_query(f"internal/{name}").text
+
+
 class RowCapExceeded(RemoteError):
     """The server cut the result at its row cap (Virtuoso's ResultSetMaxRows)."""
 
@@ -179,9 +184,10 @@ class SparqlEndpointBackend:
     def __init__(self, url: str, user: str | None = None, password: str | None = None, auth: str = "basic", *,
                  default_graph: str = "auto", timeout: float = 300.0):
         if not url.startswith(("http://", "https://")):
-            raise ValueError(f"--endpoint takes an http(s) URL, not {url!r}")
+            raise SettingError(f"a SPARQL endpoint is an http(s) URL, not {url!r}", option="url")
         if default_graph not in DEFAULT_GRAPH_MODES:
-            raise ValueError(f"default_graph takes {', '.join(DEFAULT_GRAPH_MODES)}, not {default_graph!r}")
+            raise SettingError(f"the default graph is one of {', '.join(DEFAULT_GRAPH_MODES)}, not {default_graph!r}",
+                               option="default_graph")
         self.url = url
         self.credentials = Credentials(user, password, auth)
         self.timeout = timeout
@@ -238,13 +244,9 @@ class SparqlEndpointBackend:
     def named_graphs(self) -> list[str]:
         """The server's named graphs (pushes' temporary graphs left out), asked once."""
         if self._graphs is None:
-            # GRAPH ?g {} lists the graphs without reading them (Oxigraph). Virtuoso answers it with
-            # none, and listing its graphs from their triples takes minutes on a large store, so
-            # there: the graphs the pwc-kg provenance describes (each is prov:wasGeneratedBy a build,
-            # a submission's graph a pwc:SourceGraph in itself), and the provenance graph (it holds the builds).
-            listings = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }",
-                        f"SELECT DISTINCT ?g WHERE {{ {{ GRAPH ?p {{ ?g <{PROV.wasGeneratedBy}> ?activity }} }} "
-                        f"UNION {{ GRAPH ?g {{ ?g a <{PWC.SourceGraph}> }} }} UNION {{ GRAPH ?g {{ ?b a <{PWC.Build}> }} }} }}")
+            # named-graphs lists the graphs without reading them (Oxigraph); Virtuoso answers it with none, so
+            # there: the graphs the pwc-kg provenance describes (described-graphs).
+            listings = (_internal("named-graphs"), _internal("described-graphs"))
             for query in listings:
                 _, body = self._send(query, JSON, None)
                 self._graphs = sorted({r["g"].value for r in solutions(body)[1] if isinstance(r.get("g"), ox.NamedNode)
@@ -263,12 +265,11 @@ class SparqlEndpointBackend:
         return None
 
     def _probe(self) -> str:
-        build = f"?b a <{PWC.Build}>"
-        if self._ask(f"ASK {{ GRAPH <{UNION_GRAPH}> {{ {build} }} }}", None):
+        if self._ask(bind_values(_internal("build-in-graph"), {"g": ox.NamedNode(UNION_GRAPH)}, joint=False), None):
             return "set"
-        if self._ask(f"ASK {{ {build} }}", None):
+        if self._ask(_internal("build-in-default"), None):
             return "union"
-        if self._ask(f"ASK {{ GRAPH ?g {{ {build} }} }}", None):
+        if self._ask(_internal("build-in-graph"), None):
             return "named"
         raise RemoteError(f"{self.url} holds no pwc-kg graph (no pwc:Build in its default graph or in any named "
                           "graph): load one with 'pwc-kg push'")
@@ -334,7 +335,7 @@ class SparqlEndpointBackend:
 
 def graph_triple_count(backend: SparqlEndpointBackend, graph: str) -> int:
     """The number of triples the server holds in one named graph."""
-    q = bind_values("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(graph)}, joint=False)
+    q = bind_values(_internal("graph-triples"), {"g": ox.NamedNode(graph)}, joint=False)
     _, body = backend._send(q, JSON, None)
     rows = solutions(body)[1]
     return int(rows[0]["n"].value) if rows and "n" in rows[0] else 0

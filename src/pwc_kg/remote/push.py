@@ -4,11 +4,11 @@ Each graph is sent in chunks of at most ``chunk_triples`` triples (N-Triples bod
 default 10,000 by Graph Store Protocol, 1,000 by ``INSERT DATA``) and
 replaces the server's copy of that graph; it is never appended to it. Two ways:
 
-- with an update endpoint (``--update-endpoint``): the chunks go into a temporary graph (by
-  Graph Store Protocol POSTs when ``--graph-store`` is given too, else ``INSERT DATA``), its
+- with an update endpoint (``update_endpoint``): the chunks go into a temporary graph (by
+  Graph Store Protocol POSTs when ``graph_store`` is given too, else ``INSERT DATA``), its
   triple count is checked, and one ``MOVE`` swaps it in for the graph. A failure before the
   MOVE leaves the server's graph as it was, and says so.
-- with only a Graph Store Protocol endpoint (``--graph-store``): the first chunk is PUT (which
+- with only a Graph Store Protocol endpoint (``graph_store``): the first chunk is PUT (which
   replaces the graph), the others POSTed. A failure after the PUT leaves the graph half
   replaced; the report says which chunks arrived, and a new push replaces it whole.
 
@@ -35,7 +35,9 @@ from typing import Callable, Iterator
 
 import pyoxigraph as ox
 
-from ..vocab import PWC
+from ..errors import SettingError
+from ..queries.named import load_query
+from ..store.union import union_options
 from .endpoint import PUSH_TEMP_PREFIX, UNION_GRAPH, SparqlEndpointBackend, graph_triple_count
 from .transport import AuthError, Credentials, RemoteError, digest_handler, http_error, retryable
 
@@ -70,7 +72,7 @@ class GraphPush:
 class PushReport:
     graphs: list[GraphPush] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)    # pwc-kg graphs on the server that the store lacks
-    dropped: list[str] = field(default_factory=list)  # ... dropped with --prune
+    dropped: list[str] = field(default_factory=list)  # ... dropped with prune=True
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -91,7 +93,7 @@ class PushReport:
             elif g.retry_reason:
                 lines.append(f"  retried after: {g.retry_reason}")
         for s in self.stale:
-            lines.append(f"stale: {s} is on the server but not in the store (--prune drops it)")
+            lines.append(f"stale: {s} is on the server but not in the store (a push that prunes drops it)")
         for d in self.dropped:
             lines.append(f"dropped: {d}")
         lines += self.notes
@@ -210,16 +212,19 @@ def push_store(store: ox.Store, endpoint: str, *, graph_store: str | None = None
                prune: bool = False, progress: Callable[[str], None] | None = None) -> PushReport:
     """Push every named graph of ``store`` to the server; see the module's description."""
     if not graph_store and not update_endpoint:
-        raise ValueError("push needs --graph-store URL or --update-endpoint URL (or both)")
+        raise SettingError("a push needs a Graph Store Protocol endpoint or an update endpoint (or both)",
+                           option="graph_store")
     if chunk_triples is None:
         chunk_triples = DEFAULT_CHUNK_TRIPLES if graph_store else DEFAULT_INSERT_CHUNK_TRIPLES
     if chunk_triples < 1:
-        raise ValueError(f"--chunk-triples takes a positive number, not {chunk_triples}")
+        raise SettingError(f"a chunk holds one triple or more, not {chunk_triples}", option="chunk_triples")
     if retries < 0:
-        raise ValueError(f"--retries takes 0 or more, not {retries}")
-    for name, url in (("--endpoint", endpoint), ("--graph-store", graph_store), ("--update-endpoint", update_endpoint)):
+        raise SettingError(f"the retries of a request are 0 or more, not {retries}", option="retries")
+    for name, what, url in (("endpoint", "query endpoint", endpoint), ("graph_store", "Graph Store Protocol endpoint",
+                                                                      graph_store),
+                            ("update_endpoint", "update endpoint", update_endpoint)):
         if url is not None and not url.startswith(("http://", "https://")):
-            raise ValueError(f"{name} takes an http(s) URL, not {url!r}")
+            raise SettingError(f"the {what} is an http(s) URL, not {url!r}", option=name)
     credentials = Credentials(user, password, auth)
     urls = [u for u in (endpoint, graph_store, update_endpoint) if u]
     client = _Client(credentials, urls, retries, backoff, timeout)
@@ -362,7 +367,8 @@ def _drop_quietly(client: _Client, update_endpoint: str, graph: str) -> None:
 
 def _stale(report: PushReport, store, on_server, client, graphs, graph_store, update_endpoint, prune) -> None:
     """pwc-kg graphs (under the store's base IRI) that the server had and the store lacks."""
-    rows = list(store.query(f"SELECT ?b WHERE {{ GRAPH ?g {{ ?build <{PWC.baseIri}> ?b }} }} LIMIT 1"))
+    # the union of the named graphs where the default graph is empty (a store built by an older pwc-kg)
+    rows = list(store.query(load_query("internal/base-iri").text, **union_options(store)))
     if not rows:
         return
     prefix = rows[0]["b"].value + "graph/"

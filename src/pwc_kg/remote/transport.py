@@ -14,7 +14,7 @@ a large upload instead of returning the 401 the client waits for.
 >>> Credentials("ann", None, "basic")
 Traceback (most recent call last):
 ...
-ValueError: --user ann needs a password (--password, or the PWC_KG_PASSWORD environment variable)
+pwc_kg.errors.SettingError: the user ann needs a password
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 
-from ..errors import PwcKgError
+from ..errors import PwcKgError, SettingError
 
 AUTH_KINDS = ("basic", "digest")
 
@@ -46,12 +46,11 @@ class Credentials:
 
     def __post_init__(self):
         if self.auth not in AUTH_KINDS:
-            raise ValueError(f"--auth takes basic or digest, not {self.auth!r}")
+            raise SettingError(f"the authentication is basic or digest, not {self.auth!r}", option="auth")
         if self.user and self.password is None:
-            raise ValueError(f"--user {self.user} needs a password (--password, or the PWC_KG_PASSWORD "
-                             "environment variable)")
+            raise SettingError(f"the user {self.user} needs a password", option="password")
         if self.password is not None and not self.user:
-            raise ValueError("a password was given without --user")
+            raise SettingError("a password was given without a user", option="user")
 
     def headers(self) -> dict[str, str]:
         """Headers sent with every request: the Authorization of basic auth."""
@@ -122,9 +121,11 @@ def http_error(url: str, e: Exception, credentials: Credentials, body: bytes | N
         detail = (body or b"").decode("utf-8", "replace").strip()
         detail = " ".join(detail.split())[:500]
         if e.code == 401:
-            why = ("the server refused the credentials (" + credentials.describe() + ")" if credentials.user
-                   else "the server wants credentials: pass --user and --password (and --auth digest for Virtuoso)")
-            return AuthError(f"{url}: HTTP 401 Unauthorized: {why}")
+            if credentials.user:
+                return AuthError(f"{url}: HTTP 401 Unauthorized: the server refused the credentials "
+                                 f"({credentials.describe()})")
+            return AuthError(f"{url}: HTTP 401 Unauthorized: the server wants credentials: a user and a password "
+                             "(and digest authentication for Virtuoso)", option="user")
         if e.code == 403:
             return AuthError(f"{url}: HTTP 403 Forbidden ({credentials.describe()}): {detail}")
         return RemoteError(f"{url}: HTTP {e.code} {e.reason}: {detail}")

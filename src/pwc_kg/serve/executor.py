@@ -367,8 +367,9 @@ class QueryExecutor:
 
     def _memory_limit(self) -> MemoryLimit:
         return MemoryLimit(f"the query needed more than the {self.config.worker_memory:,} MiB of memory a query "
-                           "worker may use (--worker-memory) and was stopped; its worker was replaced. Narrow it: "
-                           "a LIMIT does not bound what an ORDER BY or a join holds before the first row")
+                           "worker may use on this server and was stopped; its worker was replaced. Narrow it: "
+                           "a LIMIT does not bound what an ORDER BY or a join holds before the first row",
+                           option="worker_memory")
 
     def _receive(self, w: _Worker, limit: float) -> tuple:
         try:
