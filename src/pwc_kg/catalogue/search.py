@@ -41,7 +41,10 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..vocab import OWL, PWC, SKOS
+import pyoxigraph as ox
+
+from ..vocab import PWC, SKOS
+from . import internal_rows
 
 SCHEMA_VERSION = "4"
 FILE_NAME = "search-index.sqlite"
@@ -171,10 +174,11 @@ def _label_rows(store, kind: str):
     """
     label, others = KINDS[kind]
     for prop in (label, *others):
-        typed = "" if prop == PWC.title else f"?s a <{PWC[kind]}> . "
-        q = f"SELECT ?s ?l WHERE {{ {typed}?s <{prop}> ?l }}"
-        for row in store.query(q):
-            yield row["s"].value, prop, row["l"].value
+        p = ox.NamedNode(prop)
+        rows = (internal_rows(store, "property-values", {"p": p}) if prop == PWC.title
+                else internal_rows(store, "class-property-values", {"c": ox.NamedNode(PWC[kind]), "p": p}))
+        for row in rows:
+            yield row["s"], prop, row["o"]
 
 
 def _same_models(store) -> dict[str, str]:
@@ -190,12 +194,10 @@ def _same_models(store) -> dict[str, str]:
             x = parent[x]
         return x
 
-    q = (f"SELECT DISTINCT ?a ?b WHERE {{ ?a <{OWL.sameAs}> ?b . ?a a <{PWC.Model}> . ?b a <{PWC.Model}> "
-         f"FILTER(?a != ?b) }}")
-    for row in store.query(q):
-        for x in (row["a"].value, row["b"].value):
+    for row in internal_rows(store, "same-models"):
+        for x in (row["a"], row["b"]):
             parent.setdefault(x, x)
-        a, b = root(row["a"].value), root(row["b"].value)
+        a, b = root(row["a"]), root(row["b"])
         if a != b:
             parent[max(a, b)] = min(a, b)
     groups: dict[str, list[str]] = {}
@@ -209,13 +211,15 @@ def _same_models(store) -> dict[str, str]:
 
 
 def _paper_years(store) -> dict[str, str]:
-    q = f"SELECT ?s ?d WHERE {{ ?s <{PWC.publicationDate}> ?d }}"
-    return {row["s"].value: row["d"].value[:4] for row in store.query(q)}
+    return {row["s"]: row["o"][:4] for row in internal_rows(store, "property-values",
+                                                              {"p": ox.NamedNode(PWC.publicationDate)})}
 
 
-def _count(store, kind: str) -> int:
-    q = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{PWC[kind]}> }}"
-    return int(next(iter(store.query(q)))["n"].value)
+def _counts(store, kinds) -> dict[str, int]:
+    """Entities per class, labelled or not."""
+    found = {row["c"]: int(row["n"]) for row in internal_rows(store, "class-entities",
+                                                               {"c": [ox.NamedNode(PWC[k]) for k in kinds]})}
+    return {kind: found.get(PWC[kind], 0) for kind in kinds}
 
 
 def build_index(store, path: Path) -> dict[str, int]:
@@ -275,7 +279,7 @@ def build_index(store, path: Path) -> dict[str, int]:
                            [(name, first + n) for n, row in enumerate(rows) for name in row[5].strip("\n").split("\n")])
             ranges[kind] = (first, first + len(rows) - 1)
         # The home page's counts: entities per class, labelled or not.
-        counts = {kind: _count(store, kind) for kind in (*KINDS, "EvaluationResult")}
+        counts = _counts(store, (*KINDS, "EvaluationResult"))
         db.execute("INSERT INTO entries (entries) VALUES ('optimize')")
         db.execute("CREATE INDEX names_name ON names (name, entry)")
         db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("built", str(time.time())),

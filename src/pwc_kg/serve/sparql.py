@@ -32,6 +32,7 @@ import json
 
 import pyoxigraph as ox
 
+from ..queries.named import load_query
 from ..vocab import PREFIXES, RDF, RDFS, ClosedNamespace
 from ..web import HTTPError, Request, Response
 from .executor import Dataset, QueryError
@@ -269,7 +270,7 @@ def named_graphs(site) -> list[tuple[str, int | None]]:
         for src in site.build_info.get("sources", []):
             if isinstance(src, dict) and src.get("graph"):
                 counts[src["graph"]] = src.get("triples")
-        for row in site.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", max_rows=100_000):
+        for row in site.select(load_query("internal/named-graphs").text, max_rows=100_000):
             counts.setdefault(row["g"].value, None)
         derived = site.build_info.get("derived", {})
         for g in counts:

@@ -81,15 +81,12 @@ def paper_page(reads: Reads, entity: Entity) -> Page:
 def papers_with(reads: Reads, prop: str, iri: str) -> tuple[int, list[dict], bool]:
     """How many papers have ``prop`` pointing at the IRI, RECENT_PAPERS of them, and whether those are
     the most recent (they are when there are at most SORT_LIMIT papers to sort by date)."""
-    node = {"x": ox.NamedNode(iri)}
-    count = reads.select(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ ?p <{prop}> ?x }}", node)
+    node = {"prop": ox.NamedNode(prop), "x": ox.NamedNode(iri)}
+    count = reads.internal("papers-with-count", node)
     n = (integer(count[0].get("n")) if count else 0) or 0
     recent = n <= SORT_LIMIT  # sorting tens of thousands of papers by date would take seconds
-    order = "ORDER BY DESC(?date) ?title " if recent else ""
-    q = (f"SELECT DISTINCT ?p ?title ?date WHERE {{ ?p <{prop}> ?x ; <{PWC.title}> ?title . "
-         f"OPTIONAL {{ ?p <{PWC.publicationDate}> ?date }} }} {order}LIMIT {RECENT_PAPERS}")
-    papers = [{"iri": r["p"].value, "title": r["title"].value, "date": text(r.get("date"))}
-              for r in reads.select(q, node)]
+    rows = reads.internal("papers-with-recent" if recent else "papers-with", node, limit=RECENT_PAPERS)
+    papers = [{"iri": r["p"].value, "title": r["title"].value, "date": text(r.get("date"))} for r in rows]
     return n, papers, recent
 
 
@@ -129,13 +126,11 @@ def task_benchmarks(reads: Reads, iri: str) -> list[dict]:
 def task_page(reads: Reads, entity: Entity) -> Page:
     iri = entity.iri
     node = {"t": ox.NamedNode(iri)}
-    ancestors = reads.select(f"SELECT DISTINCT ?a ?name WHERE {{ ?t <{PWC.subtaskOf}>+ ?a . "
-                             f"OPTIONAL {{ ?a <{PWC.name}> ?name }} }} LIMIT {LIST_LIMIT}", node)
+    ancestors = reads.internal("task-ancestors", node, limit=LIST_LIMIT)
     direct = {v.term.value for v in entity.all(PWC.subtaskOf)}
     further = sorted({(r["a"].value, text(r.get("name")) or r["a"].value) for r in ancestors
                       if r["a"].value not in direct and r["a"].value != iri}, key=lambda a: a[1].casefold())
-    subtasks = reads.select(f"SELECT DISTINCT ?s ?name WHERE {{ ?s <{PWC.subtaskOf}> ?t . "
-                            f"OPTIONAL {{ ?s <{PWC.name}> ?name }} }} LIMIT {LIST_LIMIT}", node)
+    subtasks = reads.internal("task-children", node, limit=LIST_LIMIT)
     subtasks = sorted({(r["s"].value, text(r.get("name")) or r["s"].value) for r in subtasks if r["s"].value != iri},
                       key=lambda s: s[1].casefold())
     paper_count, papers, recent = papers_with(reads, PWC.hasTask, iri)

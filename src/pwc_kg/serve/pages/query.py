@@ -23,17 +23,6 @@ from ...vocab import PREFIXES, PWC_NS, RDF, ontology_path
 from .page import Page
 from .reads import Reads
 
-DEFAULT_QUERY = """PREFIX pwc: <{ns}>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-# The ten benchmarks with the most results
-SELECT ?benchmark ?name (MAX(?n) AS ?results) WHERE {{
-  ?board pwc:onBenchmark ?benchmark ; pwc:resultCount ?n .
-  ?benchmark pwc:name ?name .
-}}
-GROUP BY ?benchmark ?name
-ORDER BY DESC(?results)
-LIMIT 10
-"""
 MAX_SHOWN = 1000  # rows shown on the page; the endpoint serves all of them
 
 
@@ -66,13 +55,13 @@ def query_page(reads: Reads, params: dict[str, list[str]], links, ns: str) -> Pa
     if example is not None and not text:
         text = example.text
     if not text and example is None:
-        return Page(200, "query.html", _context(examples, None, DEFAULT_QUERY.format(ns=ns), {}))
+        return Page(200, "query.html", _context(examples, None, load_query("internal/first-query").text, {}))
     run = bool(one("query")) or bool(one("run"))
     context = _context(examples, example, text, values)
     limit = getattr(getattr(getattr(reads, "site", None), "config", None), "max_query_length", None)
-    if run and limit is not None and len(text) > limit:  # the same bound as /sparql (--max-query-length)
-        context.update(text=text[:limit], error=f"The query is {len(text):,} characters long: the server takes "
-                       f"at most {limit:,} (--max-query-length).", status=413)
+    if run and limit is not None and len(text) > limit:  # the same bound as /sparql (max_query_length)
+        context.update(text=text[:limit], error=f"The query is {len(text):,} characters long: this server takes "
+                       f"queries of at most {limit:,} characters.", status=413)
         return Page(413, "query.html", context)
     if not run:
         return Page(200, "query.html", context)

@@ -1,6 +1,6 @@
 """How long each kind of page takes to render on a store, through the server's own query workers.
 
-    python -m pwc_kg.serve.pages.timing STORE [--repeat 5] [--sample 5]
+    python bench/page_timing.py STORE [--repeat 5] [--sample 5]
 
 Prints the search index's build (or reuse) time, then per kind of page the median and the
 slowest render over a sample of entities (the biggest benchmarks, the papers, models and tasks
@@ -13,12 +13,12 @@ import argparse
 import statistics
 import time
 
-from ...store import StoreDir
-from ...vocab import PWC
-from ..config import ServeConfig
-from ..executor import QueryExecutor
-from ..site import Site
-from . import Pages
+from pwc_kg.serve.config import ServeConfig
+from pwc_kg.serve.executor import QueryExecutor
+from pwc_kg.serve.pages import Pages
+from pwc_kg.serve.site import Site
+from pwc_kg.store import StoreDir
+from pwc_kg.vocab import PWC
 
 # The entities each kind of page is timed on: the ones with the most results first.
 _SAMPLES = {
