@@ -81,6 +81,17 @@ def test_errors_are_clear(lamini_store):
     assert out.returncode == 2 and "no pwc-kg store" in out.stderr
 
 
+def test_an_error_about_a_setting_is_printed_after_its_flag(lamini_store, capsys):
+    # The library names the Python parameter (chunk_triples, url); the command line prints the flag in front,
+    # its own name where the two differ (cli.FLAG_OF).
+    assert main(["push", "--store", str(lamini_store), "--endpoint", "http://127.0.0.1:9/sparql",
+                 "--graph-store", "http://127.0.0.1:9/store", "--chunk-triples", "0"]) == 2
+    assert "pwc-kg push: error: --chunk-triples: a chunk holds one triple or more, not 0" in capsys.readouterr().err
+    assert main(["stats", "--endpoint", "ftp://example.org/sparql"]) == 2
+    assert ("pwc-kg stats: error: --endpoint: a SPARQL endpoint is an http(s) URL, not 'ftp://example.org/sparql'"
+            in capsys.readouterr().err)
+
+
 def test_validate_exit_codes(lamini_store, capsys):
     assert main(["validate", "--store", str(lamini_store)]) == 0
     assert "Conforms" in capsys.readouterr().out

@@ -354,8 +354,9 @@ def distinct_subjects(store: ox.Store, graphs: list[str] | None, profile: Profil
     classes = [ox.NamedNode(c) for c in class_counts(store, graphs) if profile.classes_of(ox.NamedNode(c))]
     sources = [ox.NamedNode(p) for p in store_predicates(store, graphs)
                if p != RDF_TYPE and any(q.value in counts.predicates for q in profile.properties_of(ox.NamedNode(p)))]
-    # One query over the two lists of subjects, each bound inside its sub-SELECT: bound outside, each
-    # list's VALUES would multiply the other branch's rows (bind_values binds the outer WHERE group only).
+    # The one query left composed here: each list's VALUES must sit inside its sub-SELECT (outside, it would
+    # multiply the other branch's rows), and bind_values binds a query's outer WHERE group only (the binder
+    # of sub-SELECTs, serve/pages/reads.bind_where_named, is in a package export may not import).
     by_property = bind_values(load_query("internal/graph-subjects-list").text, {**_named(graphs), "p": sources})
     by_class = bind_values(load_query("internal/graph-typed-subjects-list").text, {**_named(graphs), "c": classes})
     (row,) = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {{ {by_property} }} UNION {{ {by_class} }} }}")
