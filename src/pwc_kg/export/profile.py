@@ -20,6 +20,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from ..derive.entail import alignments
+from ..errors import SettingError
 from ..vocab import PWC_NS
 from .stream import Block
 
@@ -36,7 +37,7 @@ class Profile:
 
     def __init__(self, name: str, classes: dict[str, list[str]], properties: dict[str, list[str]]):
         if name not in NAMESPACES:
-            raise ValueError(f"unknown profile {name!r} (profiles: {', '.join(NAMESPACES)})")
+            raise SettingError(f"{name!r} is not a profile ({', '.join(NAMESPACES)})", option="profile")
         self.name = name
         self.namespace = NAMESPACES[name]
         self._keep = (self.namespace, *BASE)
