@@ -374,18 +374,18 @@ def test_the_derived_graph_is_computed_from_the_triples_it_says_it_reads_and_no_
 def test_a_reused_graph_is_checked_in_full_when_the_shapes_changed(tmp_path, monkeypatch):
     """A reused graph's value-test suspects were found with the shapes of its build: under changed shapes
     they are not trusted, and the graph is scanned (here every title breaks a new pattern)."""
-    from pwc_kg.validation import compiled, values
+    from pwc_kg.validation import compiler, values
 
     store = tmp_path / "s"
     pwc_kg.build([str(LAMINI)], store)
     stricter = tmp_path / "shapes.ttl"
-    stricter.write_text(compiled.shapes_path().read_text(encoding="utf-8") + """
+    stricter.write_text(compiler.shapes_path().read_text(encoding="utf-8") + """
 <urn:test:TitleShape> a <http://www.w3.org/ns/shacl#NodeShape> ;
     <http://www.w3.org/ns/shacl#targetClass> <https://w3id.org/pwc-kg/ontology#Paper> ;
     <http://www.w3.org/ns/shacl#property> [ <http://www.w3.org/ns/shacl#path> <https://w3id.org/pwc-kg/ontology#title> ;
         <http://www.w3.org/ns/shacl#pattern> "^ZZZ" ] .
 """, encoding="utf-8")
-    monkeypatch.setattr(compiled, "shapes_path", lambda: stricter)
+    monkeypatch.setattr(compiler, "shapes_path", lambda: stricter)
     monkeypatch.setattr(values, "shapes_path", lambda: stricter)
     with pytest.raises(pwc_kg.BuildError, match="SHACL violations"):
         pwc_kg.build([str(LAMINI)], store)
