@@ -1,4 +1,8 @@
-"""PROV-O records of a build: each source file, its named graph and the build activity."""
+"""PROV-O records of a build: each source file, its named graph, the build activity and its derivation.
+
+:func:`provenance_graph` is what a build writes into ``graph/provenance``; the other functions give its
+parts (the entailment adds its own activity with :func:`derivation_quads`).
+"""
 
 from __future__ import annotations
 
@@ -80,3 +84,23 @@ def derivation_quads(mint: Minter, activity: str, graph: str, *, started: str, e
     ]
     out += [f"<{activity}> <{PROV.used}> <{u}>{g}" for u in used]
     return out
+
+
+def provenance_graph(mint: Minter, sources: list[SourceRecord], *, started: str, derive_started: str, ended: str,
+                     version: str, derived_triples: int) -> list[str]:
+    """The provenance graph of a build, as N-Triples lines: each source and its graph, the build, the derivation."""
+    graph = mint.graph("provenance")
+    stamp = activity_stamp(started)
+    graphs = [r.graph for r in sources]
+    quads = [line for rec in sources for line in source_quads(mint, rec, graph)]
+    quads += build_quads(mint, mint.build(stamp), graph, started=started, ended=ended, version=version,
+                         sources=sources, generated=graphs + [mint.graph("ontology")])
+    quads += derivation_quads(mint, mint.build(stamp + "/derivation"), graph, started=derive_started, ended=ended,
+                              used=graphs, generated=mint.graph("derived"), triples=derived_triples)
+    suffix = f" <{graph}> .\n"
+    return [line.removesuffix(suffix) + " .\n" for line in quads]
+
+
+def activity_stamp(started: str) -> str:
+    """A build's activities are named after its start: ``2026-12-07T05:00:00Z`` -> ``20261207T050000Z``."""
+    return started.replace(":", "").replace("-", "")

@@ -37,6 +37,10 @@ from ..errors import PwcKgError
 DEFAULT_STORE = "pwc-kg-store"
 
 
+class BuildError(PwcKgError, RuntimeError):
+    """The build failed; the store was left as it was."""
+
+
 class BuildLocked(PwcKgError, RuntimeError):
     """Another build holds the store."""
 
