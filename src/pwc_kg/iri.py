@@ -23,6 +23,7 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
+from .entities import SEGMENTS
 from .ntriples import clean_text
 
 DEFAULT_BASE = "https://w3id.org/pwc-kg/resource/"
@@ -91,6 +92,8 @@ class Minter:
         self.base = base
 
     def _(self, kind: str, local: str) -> str:
+        if kind not in SEGMENTS:  # every kind of IRI is in pwc_kg.entities: the server dereferences those
+            raise ValueError(f"{kind!r} is no kind of pwc_kg.entities.KINDS")
         return f"{self.base}{kind}/{local}"
 
     def paper(self, pwc_slug: str) -> str:

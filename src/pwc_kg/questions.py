@@ -15,9 +15,10 @@ import pyoxigraph as ox
 from .derive.leaderboards import Row, rank, records
 from .queries import bind_values, load_query, resolve, run_query
 from .queries.run import bind_params, run_text
+from .vocab import PWC, PWC_NS, annotated
 
-RELATIONS = {"fineTunedFrom": "fine-tuned", "distilledFrom": "distilled", "quantizedFrom": "quantized",
-             "mergedFrom": "merged", "adapterOf": "adapter", "derivedFrom": "derived"}
+# A lineage property's local name (lineage-edges.rq's relation) -> the word an answer names it by.
+RELATIONS = {prop[len(PWC_NS):]: word for prop, word in annotated(PWC.lineageWord).items()}
 
 
 def _run(backend, name: str, **params) -> list[dict]:
@@ -74,8 +75,8 @@ def sota(backend, task: str, dataset: str | None = None, metric: str | None = No
         return rows + unknown if extra else with_unknown_extra_kept(backend, rows) + unknown
     out = list(rows)
     for row in unknown:
-        board = _run(backend, "leaderboard", task=ox.NamedNode(_benchmark_task(backend, row["benchmark"])),
-                     dataset=ox.NamedNode(_benchmark_dataset(backend, row["benchmark"])),
+        board_task, board_dataset = _benchmark_task_dataset(backend, row["benchmark"])
+        board = _run(backend, "leaderboard", task=ox.NamedNode(board_task), dataset=ox.NamedNode(board_dataset),
                      metric=resolve(backend, "Metric", row["metric"]), extra=_flag(extra))
         best = [r for r in _ranked_on_the_fly(board, higher_is_better) if r["rank"] == 1]
         for b in best:
@@ -126,23 +127,13 @@ def _quality(backend, rows: list[dict], metric) -> list[dict]:
     return out
 
 
-_UNKNOWN_EXTRA = """PREFIX pwc: <https://w3id.org/pwc-kg/ontology#>
-SELECT ?of (COUNT(DISTINCT ?r) AS ?n) WHERE {
-  ?of pwc:benchmark ?b ; pwc:metric ?m .
-  ?r pwc:benchmark ?b ; pwc:metric ?m ; a pwc:EvaluationResult .
-  FILTER NOT EXISTS { ?r pwc:usesExtraTrainingData ?flag }
-} GROUP BY ?of"""
-
-
 def unknown_extra_kept(backend, results) -> dict[str, int]:
     """For each result, how many results of its benchmark and metric do not say whether they used extra
     training data: a leaderboard without extra training data keeps them (it leaves out only those marked)."""
     wanted = sorted({r for r in results if r})
     if not wanted:
         return {}
-    from .queries.binding import bind_values
-
-    query = bind_values(_UNKNOWN_EXTRA, {"of": [ox.NamedNode(r) for r in wanted]})
+    query = bind_values(load_query("internal/unknown-extra-kept").text, {"of": [ox.NamedNode(r) for r in wanted]})
     counts = {row["of"].value: int(row["n"].value) for row in backend.select(query)}
     return {r: counts.get(r, 0) for r in wanted}
 
@@ -153,19 +144,10 @@ def with_unknown_extra_kept(backend, rows: list[dict], key: str = "result") -> l
     return [{**r, "extra_unknown_kept": counts.get(r.get(key), 0) if r.get(key) else None} for r in rows]
 
 
-def _benchmark_task(backend, benchmark: str) -> str:
-    return backend.select(_bench_query(benchmark, "task"))[0]["x"].value
-
-
-def _benchmark_dataset(backend, benchmark: str) -> str:
-    return backend.select(_bench_query(benchmark, "dataset"))[0]["x"].value
-
-
-def _bench_query(benchmark: str, prop: str) -> str:
-    from .queries.binding import bind_values
-    from .vocab import PWC
-
-    return bind_values(f"SELECT ?x WHERE {{ ?b <{PWC[prop]}> ?x }} LIMIT 1", {"b": ox.NamedNode(benchmark)}, joint=False)
+def _benchmark_task_dataset(backend, benchmark: str) -> tuple[str, str]:
+    query = load_query("internal/benchmark-task-dataset").text
+    row = backend.select(bind_values(query, {"b": ox.NamedNode(benchmark)}, joint=False))[0]
+    return row["task"].value, row["dataset"].value
 
 
 # The columns of sota_all, each from the column of the catalogue's sota table (and sota-rows.rq) it renames.

@@ -23,6 +23,9 @@ from . import resources
 
 PWC_NS = "https://w3id.org/pwc-kg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/pwc-kg/ontology"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+_RDF_TYPE = RDF_NS + "type"  # read in the ontology before RDF exists
 
 
 def ontology_path() -> Path:
@@ -62,46 +65,103 @@ class ClosedNamespace:
 
 
 @lru_cache(maxsize=1)
-def _pwc() -> ClosedNamespace:
-    terms = set()
+def _ontology() -> tuple[frozenset[str], dict[str, set[str]], dict[str, dict[str, list[str]]]]:
+    """The pwc terms the ontology defines, their IRIs by their rdf:type ({type IRI: term IRIs}), and the values
+    of its pwc annotations on them: {annotation's local name: {term IRI: [values]}}, in the file's order."""
+    terms: set[str] = set()
+    typed: dict[str, set[str]] = {}
+    notes: dict[str, dict[str, list[str]]] = {}
     for quad in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
-        s = quad.subject
+        s, p, o = quad.subject, quad.predicate.value, quad.object
         if isinstance(s, ox.NamedNode) and s.value.startswith(PWC_NS):
             terms.add(s.value[len(PWC_NS):])
-    return ClosedNamespace(PWC_NS, frozenset(terms), "ontology/pwc.ttl")
+            if p == _RDF_TYPE:
+                typed.setdefault(o.value, set()).add(s.value)
+            elif p.startswith(PWC_NS) and isinstance(o, ox.Literal):
+                notes.setdefault(p[len(PWC_NS):], {}).setdefault(s.value, []).append(o.value)
+    return frozenset(terms), typed, notes
+
+
+def _pwc() -> ClosedNamespace:
+    return ClosedNamespace(PWC_NS, _ontology()[0], "ontology/pwc.ttl")
+
+
+@lru_cache(maxsize=None)
+def terms_with_role(role: str, *, classes: bool | None = None) -> frozenset[str]:
+    """The IRIs of the pwc terms the ontology marks ``pwc:role "ROLE"`` (pwc:role's comment there says the roles):
+    only its classes with ``classes=True``, only its properties with ``classes=False``.
+
+    >>> PWC.rank in terms_with_role("derived"), terms_with_role("derivation-input", classes=True) == {PWC.Metric}
+    (True, True)
+    >>> terms_with_role("dervied")
+    Traceback (most recent call last):
+    ...
+    ValueError: no term of ontology/pwc.ttl has the pwc:role 'dervied'
+    """
+    notes = _ontology()[2]
+    found = frozenset(term for term, roles in notes.get("role", {}).items() if role in roles)
+    if not found:
+        raise ValueError(f"no term of ontology/pwc.ttl has the pwc:role {role!r}")
+    return found if classes is None else frozenset(t for t in found if (t in terms_of_type(OWL.Class)) is classes)
+
+
+def terms_of_type(rdf_type: str) -> frozenset[str]:
+    """The IRIs of the pwc terms of an rdf:type in the ontology (``OWL.Class``, ``OWL.AnnotationProperty``...).
+
+    >>> sorted(terms_of_type(OWL.AnnotationProperty)) == sorted([PWC.role, PWC.lineageWord, PWC.lineageRelation])
+    True
+    """
+    return frozenset(_ontology()[1].get(rdf_type, ()))
+
+
+def annotated(annotation: str) -> dict[str, str]:
+    """Each pwc term the ontology gives the annotation ``pwc:ANNOTATION`` (a term of it), with its value, in the
+    file's order.
+
+    >>> annotated(PWC.lineageWord)[PWC.fineTunedFrom]
+    'fine-tuned'
+    """
+    return {term: values[0] for term, values in _ontology()[2].get(annotation[len(PWC_NS):], {}).items()}
 
 
 PWC = _pwc()
 
 # The external vocabularies the mapping writes directly. Closed too, listing only the terms used.
-RDF = ClosedNamespace(
-    "http://www.w3.org/1999/02/22-rdf-syntax-ns#", frozenset({"type", "Seq", "first", "rest", "nil"})
-)
-RDFS = ClosedNamespace("http://www.w3.org/2000/01/rdf-schema#", frozenset({"label", "comment", "subClassOf", "subPropertyOf"}))
+RDFS_NS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
+PROV_NS = "http://www.w3.org/ns/prov#"
+DCTERMS_NS = "http://purl.org/dc/terms/"
+SCHEMA_NS = "http://schema.org/"
+RDF = ClosedNamespace(RDF_NS, frozenset({"type", "Seq", "first", "rest", "nil"}))
+# A container's members: rdf:_1, rdf:_2, ... (RDF_SEQ_ITEM + str(n)); no closed namespace lists them all.
+RDF_SEQ_ITEM = RDF_NS + "_"
+RDFS = ClosedNamespace(RDFS_NS, frozenset({"label", "comment", "subClassOf", "subPropertyOf", "range"}))
 XSD = ClosedNamespace(
-    "http://www.w3.org/2001/XMLSchema#",
-    frozenset({"string", "decimal", "integer", "boolean", "date", "gYear", "dateTime", "anyURI", "double"}),
+    XSD_NS, frozenset({"string", "decimal", "integer", "boolean", "date", "gYear", "dateTime", "anyURI", "double"}),
 )
-SKOS = ClosedNamespace("http://www.w3.org/2004/02/skos/core#", frozenset({"prefLabel", "altLabel", "broader", "Concept"}))
+SKOS = ClosedNamespace(SKOS_NS, frozenset({"prefLabel", "altLabel", "broader", "Concept"}))
 PROV = ClosedNamespace(
-    "http://www.w3.org/ns/prov#",
+    PROV_NS,
     frozenset({"Activity", "Entity", "Agent", "SoftwareAgent", "used", "wasGeneratedBy", "wasDerivedFrom",
                "startedAtTime", "endedAtTime", "wasAssociatedWith", "generated", "hadPrimarySource"}),
 )
-DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", frozenset({"title", "license", "source", "created", "modified"}))
-OWL = ClosedNamespace("http://www.w3.org/2002/07/owl#", frozenset({"sameAs", "Ontology", "Class"}))
+DCTERMS = ClosedNamespace(DCTERMS_NS, frozenset({"title", "license", "source", "created", "modified"}))
+OWL = ClosedNamespace(OWL_NS, frozenset({"sameAs", "Ontology", "Class", "ObjectProperty", "DatatypeProperty",
+                                         "AnnotationProperty"}))
+SCHEMA = ClosedNamespace(SCHEMA_NS, frozenset({"name"}))
 
 PREFIXES = {
     "pwc": PWC_NS,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
+    "rdf": RDF_NS,
+    "rdfs": RDFS_NS,
+    "xsd": XSD_NS,
+    "owl": OWL_NS,
+    "skos": SKOS_NS,
+    "prov": PROV_NS,
+    "dcterms": DCTERMS_NS,
     "dcat": "http://www.w3.org/ns/dcat#",
-    "schema": "http://schema.org/",
+    "schema": SCHEMA_NS,
     "fabio": "http://purl.org/spar/fabio/",
     "mls": "http://www.w3.org/ns/mls#",
     "foaf": "http://xmlns.com/foaf/0.1/",

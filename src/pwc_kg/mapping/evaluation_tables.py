@@ -11,14 +11,12 @@ from __future__ import annotations
 from ..iri import name_key
 from ..ntriples import boolean, date, decimal, iri, lit
 from ..values import Value, ValueRejected, parse_value
-from ..vocab import PWC, RDF, SKOS
+from ..vocab import PWC, RDF, RDF_SEQ_ITEM, SKOS
 from . import common
 from ..pointers import pointer
 from .context import Context, named
 from .datasets import repository
 from .fields import Fields
-
-_SEQ_ITEM = RDF.type.replace("type", "_")
 
 
 def map_task_tree(ctx: Context, index: int, record: dict) -> bool:
@@ -155,7 +153,7 @@ def _table(ctx: Context, sota: dict, ptr: str, task: str, dataset: str, task_nam
             g.iri(bench, PWC.metricColumns, seq)
             g.type(seq, RDF.Seq)
             for i, column in enumerate(columns, 1):
-                g.iri(seq, f"{_SEQ_ITEM}{i}", metric_node(ctx, column))
+                g.iri(seq, f"{RDF_SEQ_ITEM}{i}", metric_node(ctx, column))
     for column in columns:
         g.iri(bench, PWC.hasMetric, metric_node(ctx, column))
     for i, row in rows:

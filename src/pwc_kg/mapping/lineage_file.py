@@ -10,21 +10,16 @@ from __future__ import annotations
 import re
 
 from ..iri import safe_url
-from ..vocab import OWL, PWC
+from ..vocab import OWL, PWC, annotated
 from .context import Context, named
 from .fields import Fields
 from .model_cards import archive_model_node, derive, hf_id
 
 SAME_AS = "same_as"
-RELATIONS = {
-    "finetune": PWC.fineTunedFrom,
-    "distill": PWC.distilledFrom,
-    "quantized": PWC.quantizedFrom,
-    "merge": PWC.mergedFrom,
-    "adapter": PWC.adapterOf,
-    "derived": PWC.derivedFrom,
-    SAME_AS: OWL.sameAs,
-}
+# The relation column's words (pwc:lineageRelation in the ontology), the specific ones before plain 'derived'.
+RELATIONS = {word: prop for prop, word in sorted(annotated(PWC.lineageRelation).items(),
+                                                 key=lambda pw: pw[0] == PWC.derivedFrom)}
+RELATIONS[SAME_AS] = OWL.sameAs
 _SEP = re.compile(r"[\s\-]+")
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from ..iri import name_key, safe_url
 from ..values import ValueRejected, parse_value
-from ..vocab import OWL, PWC, ontology_path
+from ..vocab import OWL, PWC, annotated, ontology_path
 from . import common
 from ..pointers import pointer
 from .context import Context, named
@@ -26,13 +26,10 @@ from .fields import Fields, _kind
 HF = "https://huggingface.co/"
 HUGGINGFACE = "huggingface"  # the crosswalk's source for Hugging Face dataset ids
 
-# base_model_relation -> the lineage property (pwc:derivedFrom is written beside each).
-RELATIONS = {
-    "finetune": PWC.fineTunedFrom,
-    "adapter": PWC.adapterOf,
-    "merge": PWC.mergedFrom,
-    "quantized": PWC.quantizedFrom,
-}
+# base_model_relation -> the lineage property (pwc:derivedFrom is written beside each): the Hub's four values,
+# which name the properties as the curated lineage file does (pwc:lineageRelation in the ontology).
+HUB_RELATIONS = frozenset({"finetune", "adapter", "merge", "quantized"})
+RELATIONS = {word: prop for prop, word in annotated(PWC.lineageRelation).items() if word in HUB_RELATIONS}
 ADAPTER_LIBRARIES = frozenset({"peft"})
 ADAPTER_TAGS = frozenset({"lora", "adapter", "peft"})
 QUANTIZED_LIBRARIES = frozenset({"gguf"})

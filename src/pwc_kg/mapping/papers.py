@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from ..iri import segment
 from ..ntriples import date
-from ..vocab import PWC, RDF
+from ..vocab import PWC, RDF, RDF_SEQ_ITEM
 from . import common
 from ..pointers import pointer
 from .context import Context, named
 from .fields import Fields
 from .methods import method_summary
-
-_SEQ_ITEM = RDF.type.replace("type", "_")  # rdf:_1, rdf:_2, ...
 
 
 def map_paper(ctx: Context, index: int, record: dict) -> bool:
@@ -72,7 +70,7 @@ def map_paper(ctx: Context, index: int, record: dict) -> bool:
         for i, name in enumerate(authors, 1):
             author = named(ctx, ctx.mint.author(name), PWC.Author, name)
             g.iri(node, PWC.author, author)
-            g.iri(seq, f"{_SEQ_ITEM}{i}", author)
+            g.iri(seq, f"{RDF_SEQ_ITEM}{i}", author)
     for name in f.texts("tasks"):
         g.iri(node, PWC.hasTask, common.task(ctx, name))
     for i, method in f.objects("methods"):

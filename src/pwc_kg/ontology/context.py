@@ -28,13 +28,9 @@ import pyoxigraph as ox
 
 from .. import resources
 from ..errors import PwcKgError
-from ..vocab import PWC_NS, ontology_path
+from ..vocab import OWL, PWC_NS, RDF, RDFS, XSD, ontology_path
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_RANGE = "http://www.w3.org/2000/01/rdf-schema#range"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-KINDS = {OWL + "Class": "class", OWL + "ObjectProperty": "object", OWL + "DatatypeProperty": "datatype"}
+KINDS = {OWL.Class: "class", OWL.ObjectProperty: "object", OWL.DatatypeProperty: "datatype"}
 
 
 class ContextError(PwcKgError, ValueError):
@@ -62,9 +58,9 @@ def _read(path: str, mtime_ns: int) -> tuple[dict[str, str], dict[str, str], dic
         s, p, o = quad.subject, quad.predicate.value, quad.object
         if not isinstance(s, ox.NamedNode) or not s.value.startswith(PWC_NS):
             continue
-        if p == RDF_TYPE and o.value in KINDS:
+        if p == RDF.type and o.value in KINDS:
             kinds[s.value] = KINDS[o.value]
-        elif p == RDFS_RANGE and isinstance(o, ox.NamedNode):
+        elif p == RDFS.range and isinstance(o, ox.NamedNode):
             ranges.setdefault(s.value, []).append(o.value)
     return dict(parser.prefixes), kinds, ranges
 
@@ -88,7 +84,7 @@ def jsonld_context(path: str | Path | None = None) -> dict:
         rng = ranges.get(iri, [])
         if kind == "object":
             definition["@type"] = "@id"
-        elif len(rng) == 1 and rng[0] != XSD_STRING:
+        elif len(rng) == 1 and rng[0] != XSD.string:
             definition["@type"] = _compact(rng[0], prefixes)
         terms[name] = definition
     ctx.update(sorted(terms.items(), key=lambda kv: (kv[0].lower(), kv[0])))

@@ -33,9 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import resources
+from ..entities import KINDS
 
 _PARAM = re.compile(r"^#\s*@param\s+(\w+)(?:=\?(\w+))?\s+(\w+)(\?)?\s*(.*)$")
-ENTITY_KINDS = {"Paper", "Task", "Dataset", "Metric", "Model", "Method", "Benchmark", "EvaluationResult"}
+ENTITY_KINDS = frozenset(k.cls for k in KINDS if k.named)
 LITERAL_KINDS = {"string", "integer", "decimal", "date", "boolean"}
 
 

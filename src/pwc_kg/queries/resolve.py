@@ -4,26 +4,25 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..entities import KIND_OF_CLASS, NAME_PROPERTIES
 from ..errors import PwcKgError
 from ..iri import metric_key, slug
-from ..vocab import PWC, SKOS
+from ..vocab import PWC, RDF
 from .binding import bind_values
+from .named import load_query
 
-# Where each kind's IRIs live under the base, and how to make a slug from a label.
-_PATHS = {"Paper": "paper", "Task": "task", "Dataset": "dataset", "Metric": "metric", "Model": "model",
-          "Method": "method", "Benchmark": "benchmark", "EvaluationResult": "result"}
-_LABELS = [PWC.name, PWC.title, SKOS.altLabel, PWC.variant, PWC.synonym, PWC.fullName, PWC.datasetName]
+_NAMES = [ox.NamedNode(p) for p in NAME_PROPERTIES]
 
 
 class EntityNotFound(PwcKgError, LookupError):
     """No entity of the kind has that label, slug or IRI (or several have the label)."""
 
 
-def _rows(backend, query: str, bindings: dict) -> list[dict]:
-    return backend.select(bind_values(query, bindings))
+def _rows(backend, name: str, bindings: dict) -> list[dict]:
+    return backend.select(bind_values(load_query(f"internal/{name}").text, bindings))
 
 
-_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_TYPE = ox.NamedNode(RDF.type)
 
 
 def _by_label(backend, cls: ox.NamedNode, text: str) -> list[str]:
@@ -31,22 +30,20 @@ def _by_label(backend, cls: ox.NamedNode, text: str) -> list[str]:
     store = getattr(backend, "store", None)
     if isinstance(store, ox.Store):  # embedded: index look-ups (the SPARQL below scans every label)
         label = ox.Literal(text)
-        found = {q.subject.value for p in _LABELS for q in store.quads_for_pattern(None, ox.NamedNode(p), label)
+        found = {q.subject.value for p in _NAMES for q in store.quads_for_pattern(None, p, label)
                  if isinstance(q.subject, ox.NamedNode)
                  and next(iter(store.quads_for_pattern(q.subject, _TYPE, cls)), None) is not None}
         return sorted(found)[:20]
-    labels = " ".join(f"<{p}>" for p in _LABELS)
-    q = f"SELECT DISTINCT ?x WHERE {{ VALUES ?p {{ {labels} }} ?x ?p ?label . ?x a ?kind }} LIMIT 20"
-    return sorted({row["x"].value for row in _rows(backend, q, {"label": ox.Literal(text), "kind": cls})})
+    rows = _rows(backend, "entity-by-label", {"label": ox.Literal(text), "kind": cls, "p": _NAMES})
+    return sorted({row["x"].value for row in rows})
 
 
 def _exists(backend, kind: str, iri: str) -> bool:
-    q = "SELECT ?x WHERE { ?x a ?kind } LIMIT 1"
-    return bool(_rows(backend, q, {"x": ox.NamedNode(iri), "kind": ox.NamedNode(PWC[kind])}))
+    return bool(_rows(backend, "entity-exists", {"x": ox.NamedNode(iri), "kind": ox.NamedNode(PWC[kind])}))
 
 
 def base_iri(backend) -> str | None:
-    rows = backend.select(f"SELECT ?b WHERE {{ ?build <{PWC.baseIri}> ?b }} LIMIT 1")
+    rows = backend.select(load_query("internal/base-iri").text)
     return rows[0]["b"].value if rows else None
 
 
@@ -70,7 +67,8 @@ def resolve(backend, kind: str, text: str, *, any_case: bool = True) -> ox.Named
     base = base_iri(backend)
     if base:
         local = slug(metric_key(text)) if kind == "Metric" else slug(text)
-        for candidate in (f"{base}{_PATHS[kind]}/{text}", f"{base}{_PATHS[kind]}/{local}"):
+        path = KIND_OF_CLASS[kind].segment
+        for candidate in (f"{base}{path}/{text}", f"{base}{path}/{local}"):
             try:
                 if _exists(backend, kind, candidate):
                     return ox.NamedNode(candidate)
@@ -78,10 +76,8 @@ def resolve(backend, kind: str, text: str, *, any_case: bool = True) -> ox.Named
                 continue
     iris = _by_label(backend, cls, text)
     if not iris and any_case:
-        labels = " ".join(f"<{p}>" for p in _LABELS)
-        q = (f"SELECT DISTINCT ?x WHERE {{ VALUES ?p {{ {labels} }} ?x a ?kind ; ?p ?l . "
-             "FILTER(isLiteral(?l) && LCASE(STR(?l)) = LCASE(?label)) } LIMIT 20")
-        iris = sorted({row["x"].value for row in _rows(backend, q, {"label": ox.Literal(text), "kind": cls})})
+        rows = _rows(backend, "entity-by-label-any-case", {"label": ox.Literal(text), "kind": cls, "p": _NAMES})
+        iris = sorted({row["x"].value for row in rows})
     if len(iris) == 1:
         return ox.NamedNode(iris[0])
     if not iris:

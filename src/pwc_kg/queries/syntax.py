@@ -30,6 +30,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from ..vocab import PREFIXES
+
 QUERY_FORMS = ("SELECT", "CONSTRUCT", "ASK", "DESCRIBE")
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 KEYWORDS = {w.upper() for w in """
@@ -43,18 +45,8 @@ KEYWORDS = {w.upper() for w in """
     SUBJECT PREDICATE OBJECT ISTRIPLE ADJUST LANGDIR HASLANG HASLANGDIR STRLANGDIR VERSION
 """.split()}
 # What to suggest for a prefix used but never declared.
-KNOWN_PREFIXES = {
-    "pwc": "https://w3id.org/pwc-kg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "http://schema.org/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
+KNOWN_PREFIXES = {p: PREFIXES[p]
+                  for p in ("pwc", "rdf", "rdfs", "xsd", "owl", "skos", "dcterms", "prov", "schema", "foaf")}
 _MESSAGE = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _PNAME = re.compile(r"((?:[A-Za-z\u00C0-\uFFFF][\w\-.\u00B7-\uFFFF]*)?):((?:[\w\-.:%\u00B7-\uFFFF]|\\[^\s])*)")

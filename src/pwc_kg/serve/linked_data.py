@@ -27,28 +27,19 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
+from ..entities import SEGMENTS
 from ..export.jsonld import JsonLdWriter
 from ..export.stream import Block
 from ..ontology import jsonld_context
-from ..vocab import PREFIXES, PWC, RDF, RDFS, SKOS
+from ..queries import load_query
+from ..vocab import PREFIXES, PWC, RDFS, SCHEMA, SKOS
 from ..web import HTTPError, Request, Response, error_page, html_page
 from .executor import QueryError
 from .negotiation import GRAPHS, HTML, Format, by_name, negotiate, xml_unsafe
-from .site import ENTITY_KINDS, Site
+from .site import Site
 
-SCHEMA_NAME = "http://schema.org/name"
-LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA_NAME, PWC.name, PWC.title)
-
-# Single-pattern OPTIONALs on the (substituted) subject's objects: fast on any store size.
-_LABEL_TEMPLATE = " ".join(f"?o <{p}> ?l{i} ." for i, p in enumerate(LABELS))
-_LABEL_OPTIONALS = " ".join(f"OPTIONAL {{ ?o <{p}> ?l{i} }}" for i, p in enumerate(LABELS))
-DESCRIPTION_QUERY = (
-    f"CONSTRUCT {{ ?s ?p ?o . {_LABEL_TEMPLATE} ?x ?xp ?xo . ?xo <{PWC.name}> ?xl . ?xo <{RDFS.label}> ?xr . }} WHERE {{\n"
-    f"  {{ ?s ?p ?o {_LABEL_OPTIONALS} }}\n"
-    f"  UNION {{ ?s ?p ?b FILTER(isBlank(?b) || STRSTARTS(STR(?b), CONCAT(STR(?s), \"#\"))) ?b <{RDF.rest}>* ?x . ?x ?xp ?xo "
-    f"OPTIONAL {{ ?xo <{PWC.name}> ?xl }} OPTIONAL {{ ?xo <{RDFS.label}> ?xr }} }}\n}}"
-)
-_EXISTS = "SELECT DISTINCT ?s WHERE { ?s ?p ?o }"
+# The labels a description carries of the IRIs it links to (linked-data-description.rq asks for these).
+LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA.name, PWC.name, PWC.title)
 LINKED_FORMATS = GRAPHS + (HTML,)
 
 
@@ -59,7 +50,7 @@ class LinkedData:
 
     def handles(self, path: str) -> bool:
         parts = path.lstrip("/").split("/", 1)
-        return len(parts) == 2 and parts[0] in ENTITY_KINDS and bool(parts[1])
+        return len(parts) == 2 and parts[0] in SEGMENTS and bool(parts[1])
 
     def __call__(self, req: Request) -> Response:
         if req.method not in ("GET", "HEAD"):
@@ -124,7 +115,7 @@ class LinkedData:
                 continue
         if not nodes:
             return None
-        rows = self._run(lambda: self.site.select(_EXISTS, {"s": nodes}))
+        rows = self._run(lambda: self.site.select(load_query("internal/subjects-held").text, {"s": nodes}))
         held = {r["s"].value for r in rows}
         return next((form for iri, form in candidates.items() if iri in held), None)
 
@@ -137,7 +128,7 @@ class LinkedData:
     # --- the description ------------------------------------------------------------------------
     def triples(self, iri: str) -> list[ox.Triple]:
         return self._run(lambda: self.site.executor.terms(
-            DESCRIPTION_QUERY, substitutions={"s": ox.NamedNode(iri)}).triples)
+            load_query("internal/linked-data-description").text, substitutions={"s": ox.NamedNode(iri)}).triples)
 
     def describe(self, iri: str, fmt: Format) -> bytes:
         triples = _dedupe(self.triples(iri))

@@ -36,6 +36,7 @@ from typing import Callable, TypeVar
 
 import pyoxigraph as ox
 
+from ..entities import SEGMENTS
 from ..graph import Graph
 from ..iri import DEFAULT_BASE
 from ..queries.binding import bind_values
@@ -44,14 +45,6 @@ from .config import ServeConfig
 from .executor import QueryExecutor
 
 T = TypeVar("T")
-
-# The first path segments of the IRIs pwc-kg mints (see pwc_kg.iri.Minter and the derived graph):
-# the server dereferences IRIs under these, and only these.
-ENTITY_KINDS = frozenset({
-    "paper", "author", "task", "area", "dataset", "data-loader", "method", "collection", "proceeding",
-    "repository", "code-link", "model", "metric", "benchmark", "result", "leaderboard", "direction", "graph",
-    "source", "build", "agent", "submission",
-})
 
 
 class ExecutorBackend:
@@ -122,7 +115,7 @@ class Site:
         for base in (self.base_iri, self.public_base):
             if iri.startswith(base):
                 rest = iri[len(base):]
-                if rest.split("/", 1)[0] in ENTITY_KINDS and "/" in rest:
+                if rest.split("/", 1)[0] in SEGMENTS and "/" in rest:  # the kinds of IRI pwc-kg mints
                     return "/" + rest
         return None
 

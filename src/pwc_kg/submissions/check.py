@@ -15,7 +15,7 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from ..validation.compiled import validate_store
-from ..vocab import RDF, ontology_path
+from ..vocab import RDF, XSD, ontology_path
 from .mapping import Mapped, Problem, _field_of
 
 SUBMISSION = ox.NamedNode("urn:pwc-kg:check:submission")
@@ -72,6 +72,6 @@ def validate(mapped: Mapped, store: ox.Store) -> list[Problem]:
             continue
         first = path.split(" | ")[0]
         out.append(Problem(mapped.pointers.get(node, ""), _field_of(first), f"{message} [{component}]",
-                           None if value == '"0"^^<http://www.w3.org/2001/XMLSchema#integer>' else value,
+                           None if value == f'"0"^^<{XSD.integer}>' else value,
                            kind="shacl", focus=node, path=path))
     return out

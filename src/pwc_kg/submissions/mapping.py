@@ -32,18 +32,20 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..entities import KINDS
 from ..errors import PwcKgError
 from ..iri import Minter, is_generic_model_name, name_key, safe_url
 from ..kinds import MAPPERS
 from ..mapping import common
 from ..mapping.context import Context, GraphWriter, Registry, Rejects
 from ..pointers import pointer
+from ..queries import load_query
 from ..queries.binding import bind_values
 from ..queries.resolve import EntityNotFound, resolve
 from ..queries.run import EmbeddedBackend
 from ..sources.archive import without_surrogates
 from ..sources.kinds import EVALUATION_TABLES, MODEL_CARDS
-from ..vocab import OWL, PWC, PWC_NS, RDF, SKOS
+from ..vocab import OWL, PWC, PWC_NS, RDF, RDF_SEQ_ITEM, SKOS, terms_of_type, terms_with_role
 
 ROWS, MODEL_INDEX, RDF_SHAPE = "rows", "model-index", "rdf"
 SHAPES = (ROWS, MODEL_INDEX, RDF_SHAPE)
@@ -55,19 +57,13 @@ FORM_TYPES = {"application/x-www-form-urlencoded"}
 MAX_DEPTH = 32  # levels of nesting a JSON or YAML payload may have (an archive task record with subtasks: ~12)
 RDF_SOURCE_RECORD = "payload#/"  # an RDF payload has no finer pointer: the result came from the payload as a whole
 
-# Terms a submission may not state: the derived graph's, the provenance's and the submissions' own.
-DERIVED_TERMS = {PWC[t] for t in (
-    "Leaderboard", "Record", "Derivation", "Entailment", "MetricDirection", "Build", "Source", "SourceGraph",
-    "Submission", "higherIsBetter", "directionSource", "onBenchmark", "byMetric", "leaderboard",
-    "includesExtraTrainingData", "stateOfTheArt", "resultCount", "rank", "rankWithoutExtraData", "result",
-    "previousRecord", "improvement", "previousValue", "paperTitle", "bestValue", "supersededOn", "recordDate",
-    "recordIndex", "directionOverride", "sha256", "byteSize", "fileName", "sourceKind", "recordCount",
-    "rejectCount", "tripleCount", "toolVersion", "baseIri", "fromSubmission", "submittedAt", "acceptedAt",
-    "acceptedBy", "submittedBy", "payloadMediaType", "CostMetric", "directionResults", "directionPairs",
-    "directionConcordance", "excludedFromRanking")}
+# Terms a submission may not state: the derived graph's, the provenance's and the submissions' own (their
+# pwc:role in the ontology).
+DERIVED_TERMS = terms_with_role("derived") | terms_with_role("provenance") | terms_with_role("moderation")
 ALLOWED_OTHER = {RDF.type, SKOS.altLabel, OWL.sameAs}
-SUBJECT_KINDS = {"paper", "author", "task", "area", "dataset", "method", "collection", "proceeding", "repository",
-                 "code-link", "model", "metric", "benchmark", "result", "data-loader"}
+# The ontology's annotations of its own terms (pwc:role, ...): no data states them.
+ONTOLOGY_ONLY = terms_of_type(OWL.AnnotationProperty)
+SUBJECT_KINDS = frozenset(k.segment for k in KINDS if k.submitted)
 # What a mapped submission may newly say of an entity the graph already has: a metric column of a benchmark.
 NEW_ON_EXISTING = {PWC.hasMetric}
 
@@ -255,12 +251,13 @@ class Resolver:
         self.pointers: dict[str, str] = {}
         self.computed = {mint.graph("derived"), mint.graph("entailed")}
 
-    def select(self, query: str, bindings: dict) -> list[dict]:
+    def select(self, name: str, bindings: dict) -> list[dict]:
+        """Rows of ``queries/internal/NAME.rq`` with the bindings."""
         if self.deadline is not None and time.monotonic() > self.deadline:  # every look-up passes here
             raise MappingTooLong(Problem("", "body", f"mapping the submission took more than {self.seconds:g} s "
                                          "(each task, dataset, metric, model and paper is looked up): send it in "
                                          "smaller parts", kind="limit"))
-        return self.backend.select(bind_values(query, bindings))
+        return self.backend.select(bind_values(load_query(f"internal/{name}").text, bindings))
 
     def exists(self, iri: str) -> bool:
         """Whether the graph describes the IRI (the derived graph's ranks and titles do not count)."""
@@ -275,7 +272,7 @@ class Resolver:
         return False
 
     def names(self, iri: str, prop: str = PWC.name) -> list[str]:
-        rows = self.select(f"SELECT DISTINCT ?n WHERE {{ ?x <{prop}> ?n }}", {"x": ox.NamedNode(iri)})
+        rows = self.select("entity-names", {"x": ox.NamedNode(iri), "prop": ox.NamedNode(prop)})
         return sorted(r["n"].value for r in rows)
 
     def _find(self, kind: str, text: str, at: str, field_: str) -> str | None:
@@ -311,8 +308,7 @@ class Resolver:
         """A leaderboard's dataset name: the one an existing benchmark of the task uses, else a dataset's name."""
         text = text.strip()
         if task_iri:
-            q = f"SELECT ?b ?d ?dn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.dataset}> ?d ; <{PWC.datasetName}> ?dn }}"
-            for row in self.select(q, {"t": ox.NamedNode(task_iri)}):
+            for row in self.select("task-benchmarks", {"t": ox.NamedNode(task_iri)}):
                 d, dn = row["d"].value, row["dn"].value
                 if name_key(dn) == name_key(text) or text in (d, d.rsplit("/", 1)[-1]):
                     self._seed_dataset(dn, d, at)
@@ -336,9 +332,7 @@ class Resolver:
                 self.problems.append(Problem(at, "benchmark", f"no benchmark is named {text!r}; name its task and "
                                              "dataset instead to start a new one", text, kind="reference"))
             return None
-        q = (f"SELECT ?t ?tn ?d ?dn WHERE {{ ?b <{PWC.task}> ?t ; <{PWC.dataset}> ?d ; <{PWC.datasetName}> ?dn . "
-             f"?t <{PWC.name}> ?tn }}")
-        for row in self.select(q, {"b": ox.NamedNode(iri)}):
+        for row in self.select("benchmark-names", {"b": ox.NamedNode(iri)}):
             t, d = row["t"].value, row["d"].value
             if self.mint.task(row["tn"].value) == t:
                 self._seed_dataset(row["dn"].value, d, at)
@@ -387,7 +381,7 @@ class Resolver:
         if iri is None and url:
             arxiv = common.arxiv_id_of(url)
             if arxiv:
-                rows = self.select(f"SELECT ?p WHERE {{ ?p <{PWC.arxivId}> ?id }}", {"id": ox.Literal(arxiv)})
+                rows = self.select("papers-by-arxiv-id", {"id": ox.Literal(arxiv)})
                 iri = min((r["p"].value for r in rows), default=None)
             slug = common.pwc_paper_slug(url)
             if iri is None and slug and self.exists(self.mint.paper(slug)):
@@ -721,8 +715,8 @@ def _map_rdf(data: tuple[str, bytes], resolver: Resolver, mint: Minter, sid: str
                                            kind="restriction"))
             continue
         pv = p.value
-        if not ((pv.startswith(PWC_NS) and pv[len(PWC_NS):] in PWC) or pv in ALLOWED_OTHER
-                or pv.startswith(RDF.type[:-4] + "_")):
+        of_the_ontology = pv.startswith(PWC_NS) and pv[len(PWC_NS):] in PWC and pv not in ONTOLOGY_ONLY
+        if not (of_the_ontology or pv in ALLOWED_OTHER or pv.startswith(RDF_SEQ_ITEM)):
             mapped.problems.append(Problem("", field_, f"{pv} is not a term of the pwc-kg ontology", pv,
                                            kind="restriction", focus=s.value, path=pv))
             continue

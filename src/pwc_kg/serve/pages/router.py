@@ -15,10 +15,10 @@ import jinja2
 
 from ... import catalogue, resources
 from ...__about__ import __version__
-from ...vocab import PWC, PWC_NS, RDFS
 from ...catalogue import search
 from ...catalogue.search import SearchIndex
-from ..site import ENTITY_KINDS
+from ...entities import KINDS
+from ...vocab import PWC, PWC_NS
 from . import about, benchmark, browse, entities, home, listing, models, query
 from .links import Links
 from .page import Page, local_name, not_found
@@ -27,10 +27,9 @@ from .reads import Reads
 log = logging.getLogger(__name__)
 
 # The first path segment of a page, and the class its entity must have for that page.
-VIEWS = {"paper": "Paper", "task": "Task", "dataset": "Dataset", "method": "Method", "metric": "Metric",
-         "model": "Model", "benchmark": "Benchmark", "result": "EvaluationResult"}
+VIEWS = {k.segment: k.cls for k in KINDS if k.page}
 # The other kinds of IRI that pwc-kg mints (and the server dereferences): shown as their triples, both ways.
-GENERIC = ENTITY_KINDS - set(VIEWS)
+GENERIC = frozenset(k.segment for k in KINDS if not k.page)
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png",
                 ".ico": "image/x-icon", ".txt": "text/plain; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".map": "application/json; charset=utf-8", ".md": "text/plain; charset=utf-8"}
@@ -86,7 +85,7 @@ class Pages:
     def prop_labels(self) -> dict[str, str]:
         """rdfs:label of the ontology's terms (generic pages name properties by them)."""
         def read() -> dict[str, str]:
-            rows = self.reads.select(f"SELECT ?p ?l WHERE {{ ?p <{RDFS.label}> ?l }}")
+            rows = self.reads.internal("term-labels", {})
             return {r["p"].value: r["l"].value for r in rows if r["p"].value.startswith(PWC_NS)}
         return self.site.per_generation("pages.prop_labels", read)
 
