@@ -1,14 +1,16 @@
-"""The site's pages served over a fixture store, for the page tests (the fixtures are in conftest.py).
+"""The site's pages served over a fixture store and read back, for the page tests (the fixtures are in conftest.py).
 
 ``served_pages(store)`` renders through ``Pages`` over the server's own ``Site`` (its query workers and
-limits), with every query it sends noted; ``crafted_archive`` writes a tiny archive whose names are
-script tags and SQL injections.
+limits), with every query it sends noted; ``render`` gives a page's status, HTML and ``Parsed`` form (its
+tables, links, text and chart); ``crafted_archive`` writes a tiny archive whose names are script tags and
+SQL injections.
 """
 
 from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 
 from pwc_kg.serve.config import ServeConfig
@@ -16,6 +18,94 @@ from pwc_kg.serve.executor import QueryExecutor
 from pwc_kg.serve.pages import Pages
 from pwc_kg.serve.site import Site
 from pwc_kg.store import StoreDir
+
+BASE = "https://w3id.org/pwc-kg/resource/"
+
+
+class Parsed(HTMLParser):
+    """Tables by id (rows of cell texts and the cells' links), every link, the text, and the SVG's shapes."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tables: dict[str, list[list[str]]] = {}
+        self.table_links: dict[str, list[list[list[str]]]] = {}
+        self.links: list[str] = []
+        self.h1 = ""
+        self.text: list[str] = []
+        self.circles: list[dict] = []
+        self.paths: list[dict] = []
+        self.svg_titles: list[str] = []
+        self._table: str | None = None
+        self._cell: list[str] | None = None
+        self._cell_links: list[str] = []
+        self._in_h1 = False
+        self._in_svg_title = False
+        self._svg_title: list[str] = []
+        self._thead = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table":
+            self._table = a.get("id") or f"table{len(self.tables)}"
+            self.tables[self._table] = []
+            self.table_links[self._table] = []
+        elif tag == "thead":
+            self._thead = True
+        elif tag == "tbody":
+            self._thead = False
+        elif tag == "tr" and self._table and not self._thead:
+            self.tables[self._table].append([])
+            self.table_links[self._table].append([])
+        elif tag in ("td",) and self._table and not self._thead:
+            self._cell, self._cell_links = [], []
+        elif tag == "a" and a.get("href") is not None:
+            self.links.append(a["href"])
+            if self._cell is not None:
+                self._cell_links.append(a["href"])
+        elif tag == "h1":
+            self._in_h1 = True
+        elif tag == "circle":
+            self.circles.append(a)
+        elif tag == "path":
+            self.paths.append(a)
+        elif tag == "title" and self.circles is not None and (self.circles or self.paths):
+            self._in_svg_title, self._svg_title = True, []
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None and self._table:
+            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
+            self.table_links[self._table][-1].append(self._cell_links)
+            self._cell = None
+        elif tag == "table":
+            self._table = None
+        elif tag == "h1":
+            self._in_h1 = False
+        elif tag == "title" and self._in_svg_title:
+            self.svg_titles.append("".join(self._svg_title))
+            self._in_svg_title = False
+
+    def handle_data(self, data):
+        self.text.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._in_h1:
+            self.h1 += data
+        if self._in_svg_title:
+            self._svg_title.append(data)
+
+
+def render(pages: Pages, path: str, **params: str) -> tuple[int, str, Parsed]:
+    out = pages.render(path, {k: [v] for k, v in params.items()})
+    assert out is not None, path
+    status, html = out
+    return status, html, Parsed(html)
+
+
+def page_path(iri: str) -> str:
+    assert iri.startswith(BASE), iri
+    return "/" + iri[len(BASE):]
+
 
 SCRIPT = "<script>alert(1)</script>"
 SQL = "' OR 1=1 --"

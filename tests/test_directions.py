@@ -184,7 +184,7 @@ def test_stats_report_direction_coverage_by_source(sota_store):
 
 
 def test_the_home_page_reports_direction_coverage_as_stats_does(sota_store):
-    from test_serve_pages import render, served_pages
+    from served import render, served_pages
 
     from pwc_kg.serve.pages.home import DIRECTION_SOURCES
 
@@ -208,7 +208,7 @@ def test_regression_a_model_that_leads_only_by_its_parameter_count_leads_nothing
 
 
 def test_cost_metrics_are_marked_on_the_task_page(sota_store):
-    from test_serve_pages import render, served_pages
+    from served import render, served_pages
 
     with served_pages(sota_store) as pages:
         status, html, _ = render(pages, "/task/node-property-prediction")
@@ -216,7 +216,7 @@ def test_cost_metrics_are_marked_on_the_task_page(sota_store):
 
 
 def test_the_benchmark_page_says_how_its_direction_was_decided_and_shows_a_slip_unranked(tmp_path):
-    from test_serve_pages import render, served_pages
+    from served import render, served_pages
 
     years = [(str(v), f"{2010 + i}-01-01") for i, v in enumerate([3.0, 2.5, 2.6, 2.0, 1.5, 1.2, 1.0])]
     slips = [("84.1", "2018-01-01"), ("85.6", "2019-01-01"), ("86.0", "2020-01-01"), ("0.853", "2021-01-01")]

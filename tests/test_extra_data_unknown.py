@@ -122,8 +122,7 @@ def test_the_cli_says_how_many_unknown_results_it_kept(store, command):
 
 
 def test_the_benchmark_page_says_how_many_unknown_results_it_kept(store, kg):
-    from served import served_pages
-    from test_serve_pages import page_path, render
+    from served import page_path, render, served_pages
 
     (bench,) = [r["b"].value for r in kg.sparql(f'SELECT ?b WHERE {{ ?b <{PWC.name}> "{TASK} on {DATASET}" }}')]
     with served_pages(store) as pages:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import re
 from decimal import Decimal
-from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -20,97 +19,7 @@ import pwc_kg
 from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.pages import Pages
 from pwc_kg.catalogue.search import FILE_NAME, open_index, words_query
-from served import SCRIPT, SQL, served_pages  # served_pages: tests/test_directions.py imports it from here
-
-BASE = "https://w3id.org/pwc-kg/resource/"
-
-
-# --- HTML helpers ------------------------------------------------------------------------------
-
-class Parsed(HTMLParser):
-    """Tables by id (rows of cell texts and the cells' links), every link, the text, and the SVG's shapes."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.tables: dict[str, list[list[str]]] = {}
-        self.table_links: dict[str, list[list[list[str]]]] = {}
-        self.links: list[str] = []
-        self.h1 = ""
-        self.text: list[str] = []
-        self.circles: list[dict] = []
-        self.paths: list[dict] = []
-        self.svg_titles: list[str] = []
-        self._table: str | None = None
-        self._cell: list[str] | None = None
-        self._cell_links: list[str] = []
-        self._in_h1 = False
-        self._in_svg_title = False
-        self._svg_title: list[str] = []
-        self._thead = False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table":
-            self._table = a.get("id") or f"table{len(self.tables)}"
-            self.tables[self._table] = []
-            self.table_links[self._table] = []
-        elif tag == "thead":
-            self._thead = True
-        elif tag == "tbody":
-            self._thead = False
-        elif tag == "tr" and self._table and not self._thead:
-            self.tables[self._table].append([])
-            self.table_links[self._table].append([])
-        elif tag in ("td",) and self._table and not self._thead:
-            self._cell, self._cell_links = [], []
-        elif tag == "a" and a.get("href") is not None:
-            self.links.append(a["href"])
-            if self._cell is not None:
-                self._cell_links.append(a["href"])
-        elif tag == "h1":
-            self._in_h1 = True
-        elif tag == "circle":
-            self.circles.append(a)
-        elif tag == "path":
-            self.paths.append(a)
-        elif tag == "title" and self.circles is not None and (self.circles or self.paths):
-            self._in_svg_title, self._svg_title = True, []
-
-    def handle_endtag(self, tag):
-        if tag == "td" and self._cell is not None and self._table:
-            self.tables[self._table][-1].append(" ".join("".join(self._cell).split()))
-            self.table_links[self._table][-1].append(self._cell_links)
-            self._cell = None
-        elif tag == "table":
-            self._table = None
-        elif tag == "h1":
-            self._in_h1 = False
-        elif tag == "title" and self._in_svg_title:
-            self.svg_titles.append("".join(self._svg_title))
-            self._in_svg_title = False
-
-    def handle_data(self, data):
-        self.text.append(data)
-        if self._cell is not None:
-            self._cell.append(data)
-        if self._in_h1:
-            self.h1 += data
-        if self._in_svg_title:
-            self._svg_title.append(data)
-
-
-def render(pages: Pages, path: str, **params: str) -> tuple[int, str, Parsed]:
-    out = pages.render(path, {k: [v] for k, v in params.items()})
-    assert out is not None, path
-    status, html = out
-    return status, html, Parsed(html)
-
-
-def page_path(iri: str) -> str:
-    assert iri.startswith(BASE), iri
-    return "/" + iri[len(BASE):]
-
+from served import BASE, SCRIPT, SQL, Parsed, page_path, render, served_pages
 
 def crafted_benchmark(pages: Pages) -> str:
     rows = pages.site.kg.sparql(

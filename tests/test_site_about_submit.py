@@ -18,8 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from browsing import needs_browser, screenshot
-from served import served_pages
-from test_serve_pages import render
+from served import render, served_pages
 from test_serve_sparql import fetch
 
 from pwc_kg.derive import directions

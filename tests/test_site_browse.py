@@ -18,8 +18,7 @@ from urllib.parse import urlsplit
 import pyoxigraph as ox
 import pytest
 from browsing import needs_browser, screenshot
-from served import SCRIPT
-from test_serve_pages import Parsed
+from served import SCRIPT, Parsed
 
 import pwc_kg
 from pwc_kg import catalogue

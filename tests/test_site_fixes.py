@@ -15,8 +15,7 @@ from decimal import Decimal
 import pyoxigraph as ox
 import pytest
 from conftest import LAMINI_TITLE
-from served import served_pages
-from test_serve_pages import BASE, Parsed, page_path, render
+from served import BASE, Parsed, page_path, render, served_pages
 
 import pwc_kg
 from pwc_kg.serve.pages import entities, models

@@ -20,8 +20,7 @@ import pyoxigraph as ox
 import pytest
 from browsing import needs_browser, screenshot
 from conftest import LAMINI_TITLE
-from served import SCRIPT, SQL, served_pages
-from test_serve_pages import render
+from served import SCRIPT, SQL, render, served_pages
 
 import pwc_kg
 from pwc_kg import catalogue

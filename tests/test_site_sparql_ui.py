@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browsing import needs_browser, screenshot
-from test_serve_pages import Parsed
+from served import Parsed
 from test_serve_sparql import fetch, q
 
 import pwc_kg

@@ -237,7 +237,7 @@ def test_the_cli_table_shows_the_paper_in_the_model_column(store):
 
 
 def test_the_pages_show_the_paper_where_the_model_is_missing(store, kg):
-    from test_serve_pages import page_path, render, served_pages
+    from served import page_path, render, served_pages
 
     (bench,) = [r["b"].value for r in kg.sparql(f'SELECT ?b WHERE {{ ?b <{PWC.name}> "Natural Language Inference on SNLI" }}')]
     (paper,) = [r["p"].value for r in kg.sparql(
