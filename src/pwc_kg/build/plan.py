@@ -75,7 +75,7 @@ def previous_build(sd: StoreDir, inputs: list[Input], mint: Minter, entail: bool
                    full: bool) -> tuple[PreviousBuild | None, str]:
     """The generation to build upon, and which inputs it read as they are now; or None and why not."""
     if full:
-        return None, "--full"
+        return None, "asked for"
     current = sd.current()
     if current is None:
         return None, "no previous build in this store"

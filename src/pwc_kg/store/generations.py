@@ -68,7 +68,7 @@ class StoreDir:
     def require_current(self) -> Path:
         gen = self.current()
         if gen is None:
-            raise StoreMissing(f"no pwc-kg store at {self.path} (run 'pwc-kg build SOURCE... --store {self.path}' first)")
+            raise StoreMissing(f"no pwc-kg store at {self.path}: build one there first", option="store")
         return gen
 
     def open(self) -> ox.Store:

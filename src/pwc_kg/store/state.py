@@ -196,7 +196,8 @@ class PreviousBuild:
         if state.base_iri != base_iri:
             raise StateUnusable(f"the base IRI changed (from {state.base_iri})")
         if state.entail or entail:
-            raise StateUnusable("builds with --entail are full builds (the entailed graph restates all the others)")
+            raise StateUnusable("the entailed graph restates all the others: a build that makes it, or follows one "
+                                "that did, is a full build")
         previous = cls(gen, state)
         # derived.nt may be missing: an accepted submission's generation has none (the build dumps the graph)
         missing = [f for f in [previous.gen / "build.json",

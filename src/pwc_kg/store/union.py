@@ -133,7 +133,7 @@ def check_default(store: ox.Store, where: str = "the store") -> None:
         if next(iter(store.quads_for_pattern(None, None, None, g)), None) is not None:
             raise DefaultGraphMissing(
                 f"{where} has named graphs but an empty default graph: it was built by a pwc-kg that did not "
-                "keep the union of the named graphs as the default graph. Build it again with --full (or, "
+                "keep the union of the named graphs as the default graph. Make a full build of it again (or, "
                 "for a store loaded from a dump, call pwc_kg.store.union.fill_default(store))")
 
 
