@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ...errors import PwcKgError
 from ...queries import bind_values, load_query
-from ...queries.binding import skip_token
+from ...queries.binding import bind_where_named
 from ...queries.run import bind_params
 from ...vocab import PWC, RDF, SKOS
 
@@ -193,76 +193,6 @@ class Paging:
                 out.append(None)
             out.append(n)
         return out
-
-
-def subselects(query: str) -> list[tuple[int, int]]:
-    """(start, end) of each sub-SELECT of a query, not nested in another: from its keyword SELECT to the brace
-    that closes the group holding it. Comments, strings and IRIs are skipped.
-
-    >>> q = "SELECT ?a WHERE { { SELECT ?a WHERE { ?a <x:p> '}' } } # { SELECT\\n ?a <x:q> ?b }"
-    >>> [q[s:e] for s, e in subselects(q)]
-    ["SELECT ?a WHERE { ?a <x:p> '}' } "]
-    """
-    out, depth, start, i, n = [], 0, None, 0, len(query)
-    while i < n:
-        past = skip_token(query, i)
-        if past is not None:
-            i = past
-            continue
-        c = query[i]
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if start is not None and depth < start[1]:
-                out.append((start[0], i))
-                start = None
-        elif (start is None and depth > 0 and query[i:i + 6].upper() == "SELECT"
-              and not query[i - 1:i].isalnum() and not query[i + 6:i + 7].isalnum()):
-            start = (i, depth)
-        i += 1
-    return out
-
-
-def _blanked(query: str) -> str:
-    """The query with its comments, strings and IRIs blanked out (spaces), of the same length."""
-    out, i, n = [], 0, len(query)
-    while i < n:
-        past = skip_token(query, i)
-        if past is None:
-            out.append(query[i])
-            i += 1
-        else:
-            out.append(" " * (min(past, n) - i))
-            i = past
-    return "".join(out)
-
-
-def bind_where_named(query: str, bindings: dict) -> str:
-    """The query with each parameter bound (``bind_values``) in the SELECT that names it: in each sub-SELECT
-    that names it, and in the query's own WHERE group if its text outside them does.
-
-    Oxigraph joins two sub-SELECTs whose values are bound inside them by hash (two range scans), where a
-    VALUES block outside them has it look up every result of one in the other: the first page of a
-    leaderboard of a benchmark with 5,158 results on a full-scale store, 10 ms against 69 ms.
-
-    >>> q = "SELECT ?r WHERE { { SELECT ?r WHERE { ?r <x:b> ?b } } { SELECT ?r WHERE { ?r <x:m> ?m } } BIND(?e AS ?f) } # ?m"
-    >>> print(bind_where_named(q, {"b": ox.NamedNode("x:B"), "m": ox.NamedNode("x:M"), "e": ox.Literal(True)}))
-    SELECT ?r WHERE { VALUES (?e) { ("true"^^<http://www.w3.org/2001/XMLSchema#boolean>) } { SELECT ?r WHERE { VALUES (?b) { (<x:B>) } ?r <x:b> ?b } } { SELECT ?r WHERE { VALUES (?m) { (<x:M>) } ?r <x:m> ?m } } BIND(?e AS ?f) } # ?m
-    """
-    def named(text: str) -> dict:
-        return {k: v for k, v in bindings.items() if re.search(rf"[?$]{k}\b", text)}
-
-    code = _blanked(query)  # the variables a comment, a string or an IRI names do not count
-    spans = subselects(query)
-    outside = "".join(code[a:b] for a, b in zip([0] + [e for _, e in spans], [s for s, _ in spans] + [len(query)]))
-    out = query
-    for start, end in reversed(spans):
-        mine = named(code[start:end])
-        if mine:
-            out = out[:start] + bind_values(out[start:end], mine) + out[end:]
-    mine = named(outside)
-    return bind_values(out, mine) if mine else out
 
 
 def kept(params: dict[str, list[str]], *names: str) -> dict[str, str]:
