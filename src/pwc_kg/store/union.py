@@ -27,6 +27,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from .. import resources
 from ..errors import PwcKgError
 
 DEFAULT = ox.DefaultGraph()
@@ -116,12 +117,10 @@ def union_options(store: ox.Store) -> dict:
     return {} if has_default(store) else {"use_default_graph_as_union": True}
 
 
-_COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-
-
 def count_default(store: ox.Store) -> int:
     """The distinct triples of the store: those of its default graph."""
-    (row,) = store.query(_COUNT_DEFAULT)
+    # The query's file read as it is (queries/ is above store/ in the layers; it binds nothing)
+    (row,) = store.query(resources.path("queries/internal/distinct-triples.rq").read_text(encoding="utf-8"))
     return int(row["n"].value)
 
 
