@@ -33,6 +33,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from ..errors import PwcKgError
+from .state import STATE_DIR, link_or_copy
 
 DEFAULT_STORE = "pwc-kg-store"
 
@@ -107,6 +108,27 @@ class StoreDir:
                 self.discard(gen)
                 raise
         return gen
+
+    def copy_generation(self, gen: Path, leave: tuple[str, ...] = ()) -> Path:
+        """A new generation that starts as a copy of ``gen``: its store (as :meth:`new_generation` copies it),
+        its files and its build state folder, hard-linked where the file system allows (a published
+        generation's files are never written again). Files whose names start with one of ``leave`` stay
+        behind: those the new generation makes again."""
+        new = self.new_generation(copy_of=gen)
+        try:
+            for f in Path(gen).iterdir():
+                if f.name.startswith(leave):
+                    continue
+                if f.is_file():
+                    link_or_copy(f, new / f.name)
+                elif f.is_dir() and f.name == STATE_DIR:
+                    (new / STATE_DIR).mkdir()
+                    for g in f.iterdir():
+                        link_or_copy(g, new / STATE_DIR / g.name)
+        except BaseException:
+            self.discard(new)
+            raise
+        return new
 
     def publish(self, gen: Path) -> None:
         """Point ``current`` at the new generation atomically; keep its predecessor as ``previous``."""
