@@ -2,9 +2,10 @@
 
 A header declares each parameter on a line ``# @param NAME KIND  description``, or
 ``# @param NAME=?VAR KIND ...`` when it binds a variable of another name (``KIND?`` when it
-may be left out, and the variable then stays unbound): KIND is an
-entity class (Paper, Task, Dataset, Metric, Model, Method, Benchmark, EvaluationResult), whose
-value may be a label, a slug or an IRI, or a literal type (string, integer, decimal, date, boolean).
+may be left out, and the variable then stays unbound): KIND is an entity class (a kind of
+``pwc_kg.entities`` a parameter may name: Paper, Task, Dataset, Metric, Model, Method, Benchmark,
+EvaluationResult), whose value may be a label, a slug or an IRI, or a literal type (string, integer,
+decimal, date, boolean).
 A line indented under a ``@param`` line goes on with its description.
 
 The header's first lines, up to the first ``@param`` or ``Columns:`` line (or an empty ``#`` line),

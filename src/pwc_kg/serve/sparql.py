@@ -33,7 +33,7 @@ import json
 import pyoxigraph as ox
 
 from ..queries.named import load_query
-from ..vocab import PREFIXES, RDF, RDFS, ClosedNamespace
+from ..vocab import PREFIXES, RDF, RDFS, XSD, ClosedNamespace
 from ..web import HTTPError, Request, Response
 from .executor import Dataset, QueryError
 from .negotiation import FORMAT_PARAMS, GRAPHS, RESULTS, Format, by_name, negotiate, prefers_html, prefers_html_results
@@ -228,7 +228,7 @@ def service_description(site) -> list[ox.Triple]:
         return ox.NamedNode(iri)
 
     def integer(value: int) -> ox.Literal:
-        return ox.Literal(str(value), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))
+        return ox.Literal(str(value), datatype=n(XSD.integer))
 
     service, dataset, default = ox.BlankNode(), ox.BlankNode(), ox.BlankNode()
     out = [

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..vocab import XSD
 from .negotiation import xml_unsafe
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD.string  # a global: term_json is the hot path of every SPARQL JSON answer
 _CLONE_NEWNET = 0x40000000
 
 
