@@ -23,7 +23,7 @@ from served import SCRIPT, Parsed
 import pwc_kg
 from pwc_kg import catalogue
 from pwc_kg.serve.config import ServeConfig
-from pwc_kg.serve.pages import browse
+from pwc_kg.serve.pages import browse, sota_all
 
 BASE = "https://w3id.org/pwc-kg/resource/"
 NOCASE = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
@@ -551,11 +551,11 @@ def test_reading_in_the_sort_index_order_and_in_chunks_gives_the_same_rows(sota,
     the small store, every sort gives the rows it gives sorted the other way, and the downloads the same bytes."""
     def everything():
         pages = {key: [html_of(sota, "/sota/all", sort=key, order=order, cost=cost, per_page=500)[1]
-                       for order in ("asc", "desc")] for key in browse.SORTS}
+                       for order in ("asc", "desc")] for key in sota_all.SORTS}
         return pages, {fmt: respond(sota, f"/sota/all.{fmt}", task="dialogue", cost=cost)[1] for fmt in ("csv", "json")}
     plain = everything()
-    monkeypatch.setattr(browse, "ORDERED_SCAN_FROM", 0)
-    monkeypatch.setattr(browse, "DOWNLOAD_CHUNK", 7)
+    monkeypatch.setattr(sota_all, "ORDERED_SCAN_FROM", 0)
+    monkeypatch.setattr(sota_all, "DOWNLOAD_CHUNK", 7)
     assert everything() == plain
 
 

@@ -19,7 +19,7 @@ from ...catalogue import search
 from ...catalogue.search import SearchIndex
 from ...entities import KINDS
 from ...vocab import PWC, PWC_NS
-from . import about, benchmark, browse, entities, home, listing, models, query
+from . import about, benchmark, browse, entities, home, listing, models, query, sota_all
 from .links import Links
 from .page import Page, local_name, not_found
 from .reads import Reads
@@ -35,7 +35,7 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".pn
                 ".map": "application/json; charset=utf-8", ".md": "text/plain; charset=utf-8"}
 # The page modules that answer fixed paths: each has ROUTES, path -> view(pages, params); a path ending
 # in '/' answers every path under it (the view gets the rest as params['_rest']).
-ROUTED = (browse, listing, about)
+ROUTED = (browse, sota_all, listing, about)
 SEARCH_WAIT = 10.0  # seconds a search waits for an index still being built before it answers 503
 
 
