@@ -98,6 +98,7 @@ class BuildRun:
         return self.plan.previous is None
 
     def execute(self, validate: bool) -> BuildReport:
+        """The steps, in order, into the generation; its report (the caller publishes it or discards it)."""
         with self.phase("map_and_load"):
             inputs_changed = map_and_load(self)
         compaction = None

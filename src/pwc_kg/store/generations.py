@@ -16,7 +16,9 @@ succeeded, so a failed or killed build leaves the previous store as it was, and 
 the previous generation keep reading it. The generation before the current one is kept
 until the next build, for readers still holding it. An incremental build starts its
 generation as a copy of the current one's store: RocksDB table files never change once
-written, so the copy hard-links them and costs next to nothing in time and space.
+written, so the copy hard-links them and costs next to nothing in time and space. A generation
+made from another without a build (an accepted submission's) starts as a copy of all of it
+(``copy_generation``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ Every write keeps the default graph equal to the set union of the named graphs:
   still states it (:func:`remove_from_default`).
 
 :class:`SetKeeping` wraps a store so that ``add``, ``extend``, ``remove``, ``remove_graph`` and
-``clear_graph`` on named graphs do this; bulk loads do it themselves (store/graph_diff.py, build.py).
+``clear_graph`` on named graphs do this; bulk loads do it themselves (store/graph_diff.py, store/loader.py, build/).
 :func:`fill_default` computes the default graph from scratch (a store loaded from a dump, which
 holds the named graphs only); :func:`check_default` tells a store built before the default graph
 was kept.
