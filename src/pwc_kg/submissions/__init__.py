@@ -11,7 +11,8 @@
 - ``api``, ``cli``: the HTTP API, moderation page and form; the command line.
 """
 
-from .service import SubmissionError, SubmissionService
+from .errors import SubmissionError
+from .service import SubmissionService
 from .tokens import TokenStore
 
 __all__ = ["SubmissionError", "SubmissionService", "TokenStore"]

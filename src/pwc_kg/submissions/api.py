@@ -27,8 +27,10 @@ import secrets
 from pathlib import Path
 
 from ..web import HTTPError, Request, Response
+from .bounds import DEFAULT_MAX_VALUES
+from .errors import SubmissionError
 from .records import SubmissionNotFound
-from .service import DEFAULT_MAX_VALUES, SubmissionError, SubmissionService
+from .service import SubmissionService
 from .tokens import Token, TokenStore
 
 SECRET_FILE = ".submissions-secret"

@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from .errors import SubmissionError
 from .flags import DEFAULT_SOTA_MARGIN
 from .records import SubmissionNotFound
-from .service import SubmissionError, SubmissionService
+from .service import SubmissionService
 from .tokens import TokenError, TokenStore
 
 
