@@ -49,7 +49,7 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, VOID, XSD
 
-from ..queries.binding import bind_values
+from ..queries.binding import bind_where_named
 from ..queries.named import load_query
 from ..stats import graph_counts
 from ..vocab import PWC_NS
@@ -301,8 +301,9 @@ def namespace_of(iri: str) -> str:
 # ------------------------------------------------------------------------------ counts from the store
 
 def _rows(store: ox.Store, name: str, bindings: dict | None = None):
-    """The solutions of ``queries/internal/NAME.rq`` on the store, the bindings joined as VALUES."""
-    return store.query(bind_values(load_query(f"internal/{name}").text, bindings or {}))
+    """The solutions of ``queries/internal/NAME.rq`` on the store, the bindings joined as VALUES where the query
+    names them (in its sub-SELECTs too)."""
+    return store.query(bind_where_named(load_query(f"internal/{name}").text, bindings or {}))
 
 
 def _named(graphs: list[str] | None) -> dict:
@@ -354,12 +355,7 @@ def distinct_subjects(store: ox.Store, graphs: list[str] | None, profile: Profil
     classes = [ox.NamedNode(c) for c in class_counts(store, graphs) if profile.classes_of(ox.NamedNode(c))]
     sources = [ox.NamedNode(p) for p in store_predicates(store, graphs)
                if p != RDF_TYPE and any(q.value in counts.predicates for q in profile.properties_of(ox.NamedNode(p)))]
-    # The one query left composed here: each list's VALUES must sit inside its sub-SELECT (outside, it would
-    # multiply the other branch's rows), and bind_values binds a query's outer WHERE group only (the binder
-    # of sub-SELECTs, serve/pages/reads.bind_where_named, is in a package export may not import).
-    by_property = bind_values(load_query("internal/graph-subjects-list").text, {**_named(graphs), "p": sources})
-    by_class = bind_values(load_query("internal/graph-typed-subjects-list").text, {**_named(graphs), "c": classes})
-    (row,) = store.query(f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {{ {by_property} }} UNION {{ {by_class} }} }}")
+    (row,) = _rows(store, "profile-subjects", {**_named(graphs), "p": sources, "c": classes})
     return int(row["n"].value)
 
 
