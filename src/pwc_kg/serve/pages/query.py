@@ -36,7 +36,7 @@ def _cell(term, links) -> dict:
     return {"text": str(term), "href": None, "kind": "blank", "language": None}
 
 
-def query_page(reads: Reads, params: dict[str, list[str]], links, ns: str) -> Page:
+def query_page(reads: Reads, params: dict[str, list[str]], links) -> Page:
     def one(name: str) -> str:
         return (params.get(name) or [""])[0]
 

@@ -159,7 +159,7 @@ class Pages:
         if path == "/search":
             return home.search_page(self.search_index(SEARCH_WAIT), params)
         if path == "/query":
-            return query.query_page(self.reads, params, self.links(), PWC_NS)
+            return query.query_page(self.reads, params, self.links())
         page = self.routed(path, params)
         if page is not None:
             return page
