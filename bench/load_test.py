@@ -38,7 +38,6 @@ import pyoxigraph as ox
 
 from pwc_kg.queries import load_query
 from pwc_kg.queries.binding import bind_values
-from pwc_kg.serve.linked_data import DESCRIPTION_QUERY
 from pwc_kg.store import StoreDir
 from pwc_kg.vocab import PWC, XSD
 
@@ -144,7 +143,7 @@ def sparql_cases(p: dict) -> dict[str, tuple[str, str]]:
     sota = bind_values(load_query("sota").text, {
         "task_iri": ox.NamedNode(p["task"]), "dataset_iri": ox.NamedNode(p["dataset"]),
         "extra": ox.Literal("true", datatype=ox.NamedNode(XSD.boolean))})
-    describe = bind_values(DESCRIPTION_QUERY, {"s": ox.NamedNode(p["task"])})
+    describe = bind_values(load_query("internal/linked-data-description").text, {"s": ox.NamedNode(p["task"])})
     return {"SOTA of the largest benchmark (SPARQL, JSON)": (sota, SPARQL_JSON),
             "description of a task (SPARQL CONSTRUCT, Turtle)": (describe, TURTLE)}
 
