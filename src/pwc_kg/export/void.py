@@ -30,10 +30,9 @@ It returns an ``rdflib.Graph`` holding:
   context), ``dcat:byteSize`` (``xsd:nonNegativeInteger``) and the sha256 as DCAT 3 recommends it,
   ``spdx:checksum [ spdx:algorithm spdx:checksumAlgorithm_sha256 ; spdx:checksumValue "..."^^xsd:hexBinary ]``.
 
-Counts come from the store by the SPARQL of ``queries/internal/`` (per-graph counts through :mod:`pwc_kg.stats`),
-unless the caller measured them while writing a dump (``counts``, see :class:`Counts`): an export
-counts its own statements, properties and links as it writes them, and only the distinct subjects
-and entities per class are asked of the store.
+Counts come from the store by the SPARQL of ``queries/internal/``, unless the caller measured them
+while writing a dump (``counts``, see :class:`Counts`): an export counts its own statements, properties
+and links as it writes them, and only the distinct subjects and entities per class are asked of the store.
 """
 
 from __future__ import annotations
@@ -51,7 +50,6 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, VOID, XS
 
 from ..queries.binding import bind_where_named
 from ..queries.named import load_query
-from ..stats import graph_counts
 from ..vocab import PWC_NS
 from .formats import GZIP_MEDIA_TYPE, Format
 from .profile import NAMES as PROFILE_NAMES, NAMESPACES as PROFILE_NAMESPACES, Profile
@@ -326,7 +324,7 @@ def class_counts(store: ox.Store, graphs: list[str] | None = None) -> dict[str, 
 def store_counts(store: ox.Store, graphs: list[str] | None, ontology_graph: str) -> Counts:
     """Distinct triples in all and per property, the links out, and the triples of each named graph,
     counted in the store."""
-    per_graph = {k: v for k, v in graph_counts(store).items() if graphs is None or k in graphs}
+    per_graph = {row["g"].value: int(row["n"].value) for row in _rows(store, "graph-triples", _named(graphs))}
     predicates = {row["p"].value: int(row["n"].value)
                   for row in _rows(store, _distinct("predicate-triples", graphs), _named(graphs))}
     # Only a property that may hold an external IRI is scanned for links: not rdf:type, rdf:_n, a
