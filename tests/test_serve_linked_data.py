@@ -315,3 +315,18 @@ def test_junk_names_come_out_escaped_in_every_format(quirks_store):
         assert status == 406 and b"XML cannot carry" in body
         status, _, body = fetch(s.url + "sparql?" + urllib.parse.urlencode({"query": query}))
         assert status == 200 and rb"\u0007" in body  # JSON carries it, escaped
+
+
+def test_the_description_query_carries_exactly_the_labels_linked_data_shows():
+    """linked-data-description.rq names the label properties in its text; they are LABELS, no more, no fewer."""
+    from pwc_kg.queries import load_query
+    from pwc_kg.serve.linked_data import LABELS
+
+    store = ox.Store()
+    s, o = ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/o")
+    store.add(ox.Quad(s, ox.NamedNode(PWC.model), o))
+    for p in (*LABELS, PWC.description, SKOS.altLabel):
+        store.add(ox.Quad(o, ox.NamedNode(p), ox.Literal(p)))
+    said = {t.predicate.value for t in store.query(load_query("internal/linked-data-description").text,
+                                                    substitutions={ox.Variable("s"): s}) if t.subject == o}
+    assert said == set(LABELS)
