@@ -32,7 +32,7 @@ import pyoxigraph as ox
 
 from ..iri import metric_key
 from ..store.state import tap_paths
-from ..vocab import PWC, RDF
+from ..vocab import PWC, RDF, terms_with_role
 from . import directions
 from .when import when_of
 
@@ -46,12 +46,10 @@ class Row:
     when: str | None = None  # when it was reported, for inferring directions: its date, else its paper's (when.py)
 
 
-# The triples the derivation reads (an incremental build whose changes touch none of them keeps
-# the derived graph; the tap keeps these lines).
-READS = frozenset({PWC.name, PWC.metric, PWC.metricName, PWC.task, PWC.datasetName, PWC.hasMetric, PWC.benchmark,
-                   PWC.value, PWC.usesExtraTrainingData, PWC.resultDate, PWC.reportedIn, PWC.title, PWC.dataset,
-                   PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.description})
-READS_TYPES = frozenset({PWC.Metric})  # of rdf:type triples, those with these classes
+# The triples the derivation reads, as the ontology marks them (pwc:role "derivation-input"): an incremental
+# build whose changes touch none of them keeps the derived graph; the tap keeps these lines.
+READS = terms_with_role("derivation-input", classes=False)
+READS_TYPES = terms_with_role("derivation-input", classes=True)  # of rdf:type triples, those with these classes
 # Read in a second pass, once the first tells which subjects count (of 600k titles and 450k names
 # only those of the results' papers, the metrics and the benchmarks' tasks are kept).
 LATE = frozenset({PWC.name, PWC.title, PWC.publicationDate, PWC.arxivId, PWC.abstractPage, PWC.description})
