@@ -133,12 +133,15 @@ SKOS_NS = "http://www.w3.org/2004/02/skos/core#"
 PROV_NS = "http://www.w3.org/ns/prov#"
 DCTERMS_NS = "http://purl.org/dc/terms/"
 SCHEMA_NS = "http://schema.org/"
-RDF = ClosedNamespace(RDF_NS, frozenset({"type", "Seq", "first", "rest", "nil"}))
+SH_NS = "http://www.w3.org/ns/shacl#"  # the shapes' vocabulary: read by validation/, written by nothing
+RDF = ClosedNamespace(RDF_NS, frozenset({"type", "Seq", "first", "rest", "nil", "langString", "Property",
+                                                 "XMLLiteral", "JSON"}))
 # A container's members: rdf:_1, rdf:_2, ... (RDF_SEQ_ITEM + str(n)); no closed namespace lists them all.
 RDF_SEQ_ITEM = RDF_NS + "_"
-RDFS = ClosedNamespace(RDFS_NS, frozenset({"label", "comment", "subClassOf", "subPropertyOf", "range"}))
+RDFS = ClosedNamespace(RDFS_NS, frozenset({"label", "comment", "subClassOf", "subPropertyOf", "range", "Class", "Resource"}))
 XSD = ClosedNamespace(
-    XSD_NS, frozenset({"string", "decimal", "integer", "boolean", "date", "gYear", "dateTime", "anyURI", "double"}),
+    XSD_NS, frozenset({"string", "decimal", "integer", "boolean", "date", "gYear", "dateTime", "anyURI", "double", "float",
+                       "long", "int"}),
 )
 SKOS = ClosedNamespace(SKOS_NS, frozenset({"prefLabel", "altLabel", "broader", "Concept"}))
 PROV = ClosedNamespace(
@@ -148,7 +151,8 @@ PROV = ClosedNamespace(
 )
 DCTERMS = ClosedNamespace(DCTERMS_NS, frozenset({"title", "license", "source", "created", "modified"}))
 OWL = ClosedNamespace(OWL_NS, frozenset({"sameAs", "Ontology", "Class", "ObjectProperty", "DatatypeProperty",
-                                         "AnnotationProperty"}))
+                                         "AnnotationProperty", "equivalentClass", "equivalentProperty", "Thing",
+                                         "topObjectProperty", "topDataProperty"}))
 SCHEMA = ClosedNamespace(SCHEMA_NS, frozenset({"name"}))
 
 PREFIXES = {

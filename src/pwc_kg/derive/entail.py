@@ -30,15 +30,13 @@ from ..iri import Minter
 from ..provenance import derivation_quads
 from ..queries import bind_values, load_query
 from ..store.union import union_options
-from ..vocab import PWC, PWC_NS, RDF
+from ..vocab import OWL, PWC, PWC_NS, RDF, RDFS
 
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
 # (relation, whether it holds both ways), for classes and for properties
-CLASS_AXIOMS = {RDFS + "subClassOf": False, OWL + "equivalentClass": True}
-PROPERTY_AXIOMS = {RDFS + "subPropertyOf": False, OWL + "equivalentProperty": True}
+CLASS_AXIOMS = {RDFS.subClassOf: False, OWL.equivalentClass: True}
+PROPERTY_AXIOMS = {RDFS.subPropertyOf: False, OWL.equivalentProperty: True}
 # Entailed for everything, so saying nothing: not written.
-TRIVIAL = {OWL + "Thing", RDFS + "Resource", OWL + "topObjectProperty", OWL + "topDataProperty"}
+TRIVIAL = {OWL.Thing, RDFS.Resource, OWL.topObjectProperty, OWL.topDataProperty}
 
 
 @dataclass

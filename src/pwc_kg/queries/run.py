@@ -16,8 +16,7 @@ from .binding import bind_values
 from .named import ENTITY_KINDS, NamedQuery
 from .resolve import resolve
 
-_NUMERIC = {XSD.decimal, XSD.integer, XSD.double, "http://www.w3.org/2001/XMLSchema#float",
-            "http://www.w3.org/2001/XMLSchema#long", "http://www.w3.org/2001/XMLSchema#int"}
+_NUMERIC = {XSD.decimal, XSD.integer, XSD.double, XSD.float, XSD.long, XSD.int}
 _LITERAL_TYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.date, "boolean": XSD.boolean}
 
 

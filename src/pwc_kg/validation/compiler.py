@@ -25,8 +25,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..vocab import RDF
 from .components import Components
-from .shacl import (OWL_CLASS, RDF_NS, RDF_TYPE, RDFS_CLASS, SH, Constraint, UnsupportedShape, is_true, literal_ok,
+from .shacl import (OWL_CLASS, RDF_TYPE, RDFS_CLASS, SH, Constraint, UnsupportedShape, is_true, literal_ok,
                     name_of, subclasses)
 
 MAX_NESTED = 4_000_000  # characters of SPARQL for the shapes a value must conform to (each nesting repeats its focus)
@@ -246,7 +247,7 @@ def sparql_path(g: ox.Store, node) -> str:
     """A SHACL property path (SHACL 2.3.1) as a SPARQL property path."""
     if isinstance(node, ox.NamedNode):
         return f"<{node.value}>"
-    first = list(g.quads_for_pattern(node, ox.NamedNode(RDF_NS + "first"), None))
+    first = list(g.quads_for_pattern(node, ox.NamedNode(RDF.first), None))
     if first:
         return "(" + "/".join(sparql_path(g, m) for m in _list_items(g, node)) + ")"
     quads = [q for q in g.quads_for_pattern(node, None, None)]
@@ -263,7 +264,7 @@ def _nullable(g, node) -> bool:
     """Whether a SHACL path may have length zero (then each focus node is one of its own values)."""
     if isinstance(node, ox.NamedNode):
         return False
-    if list(g.quads_for_pattern(node, ox.NamedNode(RDF_NS + "first"), None)):
+    if list(g.quads_for_pattern(node, ox.NamedNode(RDF.first), None)):
         return all(_nullable(g, m) for m in _list_items(g, node))
     (q,) = list(g.quads_for_pattern(node, None, None))  # sparql_path checked the path's form
     local = q.predicate.value.removeprefix(SH)
@@ -274,10 +275,10 @@ def _nullable(g, node) -> bool:
 
 def _list_items(g: ox.Store, head) -> list:
     items = []
-    first, rest = ox.NamedNode(RDF_NS + "first"), ox.NamedNode(RDF_NS + "rest")
+    first, rest = ox.NamedNode(RDF.first), ox.NamedNode(RDF.rest)
     node = head
     seen = set()
-    while not (isinstance(node, ox.NamedNode) and node.value == RDF_NS + "nil"):
+    while not (isinstance(node, ox.NamedNode) and node.value == RDF.nil):
         if node in seen:
             raise UnsupportedShape(f"the RDF list {head} loops")
         seen.add(node)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from .shacl import (CASTS, LEXICAL, NO_LEXICAL_CHECK_NEEDED, NODE_KINDS, RDF_NS, RDF_TYPE, REWRITTEN, SH, XSD,
+from ..vocab import RDF
+from .shacl import (CASTS, LEXICAL, NO_LEXICAL_CHECK_NEEDED, NODE_KINDS, RDF_TYPE, REWRITTEN, SH, XSD,
                     Constraint, UnsupportedShape, constant, int_param, is_true, literal_ok, name_of, sparql_lexical,
                     subclasses, term)
 
@@ -78,7 +79,7 @@ class Components:
                     f"{self.shape}: sh:datatype <{dt}> is not supported by the compiled engine: the store "
                     "(pyoxigraph) keeps such literals as xsd:integer, so their datatype cannot be checked")
             if (dt.startswith(XSD) and dt not in LEXICAL and dt not in CASTS and dt not in NO_LEXICAL_CHECK_NEEDED
-                    or dt in (RDF_NS + "XMLLiteral", RDF_NS + "JSON")):
+                    or dt in (RDF.XMLLiteral, RDF.JSON)):
                 raise UnsupportedShape(f"{self.shape}: sh:datatype <{dt}>: the compiled engine cannot tell its "
                                        "ill-formed literals")
             test = f"!isLiteral(?value) || datatype(?value) != <{dt}>"

@@ -18,15 +18,16 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..errors import PwcKgError
+from ..vocab import OWL, RDF, RDFS, SH_NS, XSD_NS
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF_NS + "type"
-RDF_LANG_STRING = RDF_NS + "langString"
-SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-RDFS_CLASS = "http://www.w3.org/2000/01/rdf-schema#Class"
-OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+# The terms as the compiler writes them into SPARQL (prefix + local name), from the vocabularies' namespaces.
+SH = SH_NS
+XSD = XSD_NS
+RDF_TYPE = RDF.type
+RDF_LANG_STRING = RDF.langString
+SUBCLASS = RDFS.subClassOf
+RDFS_CLASS = RDFS.Class
+OWL_CLASS = OWL.Class
 
 # How to tell a well-formed literal of a datatype: its lexical space as a regular expression (matched in
 # full), or a cast that fails on an ill-formed one (dates, where the calendar matters).

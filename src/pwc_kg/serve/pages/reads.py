@@ -18,10 +18,9 @@ from ...errors import PwcKgError
 from ...queries import bind_values, load_query
 from ...queries.binding import bind_where_named
 from ...queries.run import bind_params
-from ...vocab import PWC, RDF, SKOS
+from ...vocab import PWC, RDF, RDF_SEQ_ITEM, SKOS
 
 LABELS = (SKOS.prefLabel, PWC.name, PWC.title)  # a metric's preferred spelling before its others
-RDF_MEMBER = "http://www.w3.org/1999/02/22-rdf-syntax-ns#_"
 LIST_LIMIT = 500  # rows a page lists at most where it does not page them (a task's subtasks, ...)
 PER_PAGE = 100  # rows of a paged list, unless ?per_page= says otherwise
 MAX_PER_PAGE = 500
@@ -330,8 +329,8 @@ class Reads:
     def seq(self, iri: str) -> list[Value]:
         """The members of an rdf:Seq in order (a paper's authors, a benchmark's metric columns)."""
         entity = self.entity(iri)
-        members = [(int(p[len(RDF_MEMBER):]), v[0]) for p, v in entity.props.items()
-                   if p.startswith(RDF_MEMBER) and p[len(RDF_MEMBER):].isdigit() and v]
+        members = [(int(p[len(RDF_SEQ_ITEM):]), v[0]) for p, v in entity.props.items()
+                   if p.startswith(RDF_SEQ_ITEM) and p[len(RDF_SEQ_ITEM):].isdigit() and v]
         return [v for _, v in sorted(members, key=lambda m: m[0])]
 
     def labels(self, iris: list[str]) -> dict[str, str]:
