@@ -846,3 +846,15 @@ def test_a_pending_submission_is_its_own_named_graph_with_its_prov(store):
     assert said[PWC.submittedBy] == ox.NamedNode(BASE + "agent/contributor/alice")
     assert said[PWC.payloadSha256].value == hashlib.sha256(body).hexdigest()
     assert PWC.submittedAt in said and PWC.acceptedBy not in said
+
+
+def test_regression_a_submitted_boolean_written_1_is_true(store):
+    """xsd:boolean's lexical space is true, false, 1 and 0: a Turtle payload's "1" for extra training data is
+    read as true, as the build reads its taps (the submission's results were read as "true" only)."""
+    from pwc_kg.submissions.service import check_payload
+
+    one = TURTLE_OK.replace("pwc:usesExtraTrainingData false",
+                            'pwc:usesExtraTrainingData "1"^^<http://www.w3.org/2001/XMLSchema#boolean>')
+    checked = check_payload(one.encode(), "text/turtle", StoreDir(store).open(), Minter(), "s-bool")
+    (result,) = checked.mapped.results()
+    assert result.extra is True

@@ -73,6 +73,16 @@ _MAX_LEN = 64  # of the number and its marks
 _MAX_ANNOTATED = 256  # of the whole value, words included
 
 
+def read_boolean(lexical: str) -> bool:
+    """An xsd:boolean's value from its lexical form: true, false, 1 or 0 (a store gives the canonical forms,
+    ``"1"`` stored as ``"true"``; a tap or a parsed payload the lines as written).
+
+    >>> [read_boolean(x) for x in ("true", "1", "false", "0")]
+    [True, True, False, False]
+    """
+    return lexical in ("true", "1")
+
+
 class ValueRejected(PwcKgError, ValueError):
     """The value is no number; the message is the reason written to the rejects report."""
 

@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from ..iri import metric_key
 from ..store.state import tap_paths
+from ..values import read_boolean
 from ..vocab import PWC, RDF, terms_with_role
 from . import directions
 from .when import when_of
@@ -83,16 +84,6 @@ class Inputs:
     results: dict[tuple[str, str], list[Row]] = field(default_factory=dict)  # (benchmark, metric) → rows by IRI
     titles: list[tuple[str, str]] = field(default_factory=list)  # (result, its paper's title), by result
     descriptions: dict[str, str] = field(default_factory=dict)  # benchmark → its dataset's description there
-
-
-def boolean(lexical: str) -> bool:
-    """An xsd:boolean's value: its lexical space is true, false, 1 and 0. A store gives the canonical forms
-    (``"1"`` is stored as ``"true"``), a tap the lines as written.
-
-    >>> [boolean(x) for x in ("true", "1", "false", "0")]
-    [True, True, False, False]
-    """
-    return lexical in ("true", "1")
 
 
 def number(lexical: str) -> Decimal:
@@ -285,7 +276,7 @@ class _Reader:
         for (_, r), said in self.stated.items():
             for b, m, v, x, d in product(said.benchmarks, said.metrics, said.values, said.extra or [None],
                                          said.dates or [None]):  # the join, OPTIONALs unbound when absent
-                groups[(b, m)][r] = Row(r, number(v), d, None if x is None else boolean(x))
+                groups[(b, m)][r] = Row(r, number(v), d, None if x is None else read_boolean(x))
         self.results = results_by_pair(groups)
         self.stated = {}
         shown = {r.result for rows in self.results.values() for r in rows}

@@ -27,10 +27,11 @@ import pyoxigraph as ox
 
 from ..iri import Minter
 from ..ntriples import lit
+from ..values import read_boolean
 from ..vocab import PWC, RDF
 from . import directions
 from .inference import Decision, Evidence, label_and_verdict, metric_decision
-from .inputs import Row, boolean
+from .inputs import Row
 from .leaderboards import (DerivedStats, board_direction, board_lines, leaderboard_iri, metric_lines,
                            override_lines)
 from .stored import StoreReader
@@ -70,7 +71,7 @@ def _stored(store: ox.Store, subject: str, derived: ox.NamedNode) -> Decision | 
     if PWC.directionPairs in values:
         ev = Evidence(int(values[PWC.directionResults]), int(values[PWC.directionPairs]),
                       float(values[PWC.directionConcordance]))
-    return Decision(None if higher is None else boolean(higher), how, ev)
+    return Decision(None if higher is None else read_boolean(higher), how, ev)
 
 
 def _rows_of(read: StoreReader, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], list[Row]]:
@@ -133,7 +134,7 @@ def update(store: ox.Store, mint: Minter, graphs: list[str], benchmarks: set[str
         higher, how = decision.higher, decision.source
         delta.metrics[how] = delta.metrics.get(how, 0) + 1
         metric_lines(new, m, decision, kind, label)
-        if old_how is not None and (old_how, None if old_higher is None else boolean(old_higher)) != (how, higher):
+        if old_how is not None and (old_how, None if old_higher is None else read_boolean(old_higher)) != (how, higher):
             pairs |= set(read.results(metrics={m}))  # every leaderboard of the metric
     # Direction overrides of the touched benchmarks.
     benchmarks = set(benchmarks) | {b for b, _ in pairs}

@@ -15,9 +15,10 @@ import pyoxigraph as ox
 
 from ..queries import bind_values, load_query
 from ..store.union import union_options
+from ..values import read_boolean
 from ..vocab import PWC
 from . import directions
-from .inputs import (PAPER_DATES, Inputs, Row, boolean, dated, descriptions, number, override_key,
+from .inputs import (PAPER_DATES, Inputs, Row, dated, descriptions, number, override_key,
                      results_by_pair, titles)
 
 # Past this many subjects, one scan of a property and a filter cost less than the subjects bound as VALUES
@@ -82,7 +83,7 @@ class StoreReader:
         for row in self.per_graph("results-to-rank", bound):
             r, x, d = row["r"].value, row["x"], row["d"]
             groups[(row["b"].value, row["m"].value)][r] = Row(r, number(row["v"].value), d.value if d else None,
-                                                              None if x is None else boolean(x.value))
+                                                              None if x is None else read_boolean(x.value))
         return results_by_pair(groups)
 
     def smallest(self, predicate: str, subjects: set[str]) -> dict[str, str]:

@@ -45,6 +45,7 @@ from ..queries.resolve import EntityNotFound, resolve
 from ..queries.run import EmbeddedBackend
 from ..sources.archive import without_surrogates
 from ..sources.kinds import EVALUATION_TABLES, MODEL_CARDS
+from ..values import read_boolean
 from ..vocab import OWL, PWC, PWC_NS, RDF, RDF_SEQ_ITEM, SKOS, terms_of_type, terms_with_role
 
 ROWS, MODEL_INDEX, RDF_SHAPE = "rows", "model-index", "rdf"
@@ -128,8 +129,8 @@ class Mapped:
             except ArithmeticError:
                 continue
             out.append(ResultInfo(s, _v(props.get(PWC.benchmark)), _v(props.get(PWC.metric)), value,
-                                  self.pointers.get(s, ""), _v(props.get(PWC.isPercentage)) == "true",
-                                  _v(props.get(PWC.usesExtraTrainingData)) == "true"))
+                                  self.pointers.get(s, ""), read_boolean(_v(props.get(PWC.isPercentage))),
+                                  read_boolean(_v(props.get(PWC.usesExtraTrainingData)))))
         return out
 
 
