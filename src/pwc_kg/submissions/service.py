@@ -42,7 +42,7 @@ from ..queries.run import EmbeddedBackend
 from .. import catalogue
 from ..catalogue.search import FILE_NAME as SEARCH_INDEX
 from ..store import StoreDir
-from ..store.state import DERIVED_FILE, link_or_copy
+from ..store.state import DERIVED_FILE
 from ..store.union import SetKeeping
 from ..vocab import PROV, PWC, RDF, XSD
 from . import check
@@ -269,18 +269,12 @@ class SubmissionService:
             sd.clean_abandoned()
             current = sd.require_current()
             payload = self.submissions.payload(sid)
-            gen = sd.new_generation(copy_of=current)
+            # The build's state, reports and rejects go along (hard links); what this generation makes again,
+            # or leaves to the next build (derived.nt), stays behind.
+            gen = sd.copy_generation(current, leave=(SEARCH_INDEX, catalogue.FILE_NAME, DERIVED_FILE, GENERATION_LIST,
+                                                     "build.json"))
             before, recorded = dict(meta), False
             try:
-                for f in current.iterdir():  # the build's state, reports and rejects go along (hard links)
-                    if f.name.startswith((SEARCH_INDEX, catalogue.FILE_NAME)):
-                        continue  # computed again below, for the new generation
-                    if f.is_file() and f.name not in (DERIVED_FILE, GENERATION_LIST, "build.json"):
-                        link_or_copy(f, gen / f.name)
-                    elif f.is_dir() and f.name == "state":
-                        (gen / "state").mkdir()
-                        for g in f.iterdir():
-                            link_or_copy(g, gen / "state" / g.name)
                 store = ox.Store(str(gen / "db"))
                 mint = Minter(store_base(store))
                 checked = check_payload(payload, meta.get("content_type", ""), store, mint, sid)
