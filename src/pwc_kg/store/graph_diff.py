@@ -24,10 +24,10 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from ..vocab import RDF
 from .union import remove_from_default
 
-
-_TYPE = b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_TYPE = f"<{RDF.type}>".encode()  # as an N-Triples line writes it
 
 
 @dataclass
