@@ -26,21 +26,18 @@ from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
 
+from ..entities import KINDS
 from ..errors import PwcKgError
 from ..iri import DEFAULT_BASE
 from ..store import StoreDir
 from ..store.generations import fsync_dir
+from ..vocab import OWL_NS, RDF, RDF_NS, RDFS_NS, XSD_NS
 from .formats import FORMATS, Format, guess_format
 from .jsonld import CONTEXT_IRI, JsonLdWriter, load_context
 from .profile import NAMESPACES as PROFILE_NAMESPACES, Profile
 from .stream import Block, graph_blocks, merged_blocks
 from .void import Counts, Dump, describe, link_target, store_counts
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-# The first path segments of the IRIs a build mints (pwc_kg.iri.Minter): each a Turtle prefix.
-RESOURCE_KINDS = ("paper", "author", "task", "area", "dataset", "data-loader", "method", "collection", "proceeding",
-                  "repository", "code-link", "model", "metric", "benchmark", "result", "leaderboard", "graph", "source",
-                  "build", "agent")
 
 
 class ExportError(PwcKgError, ValueError):
@@ -101,7 +98,7 @@ class _Tally:
             preds[p] = preds.get(p, 0) + 1
             if isinstance(o, ox.NamedNode):
                 target = link_target(o.value)
-                if target is not None and p.value != RDF_TYPE:
+                if target is not None and p.value != RDF.type:
                     key = (target, p)
                     self._links[key] = self._links.get(key, 0) + 1
 
@@ -309,8 +306,8 @@ def _prefixes(base: str, profile: Profile | None) -> dict[str, str]:
     vocab = {k: v for k, v in context.items() if isinstance(v, str) and v.endswith(("/", "#")) and ":" in v
              and not k.startswith("@")}
     if profile is not None:
-        keep = (profile.namespace, "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
-                "http://www.w3.org/2002/07/owl#", "http://www.w3.org/2001/XMLSchema#")
+        keep = (profile.namespace, RDF_NS, RDFS_NS, OWL_NS, XSD_NS)
         vocab = {k: v for k, v in vocab.items() if v in keep}
-    return {**vocab, **{kind: f"{base}{kind}/" for kind in RESOURCE_KINDS if kind not in vocab}}
+    # the first path segment of each kind of IRI pwc-kg mints (pwc_kg.entities): a prefix each
+    return {**vocab, **{k.segment: f"{base}{k.segment}/" for k in KINDS if k.segment not in vocab}}
 

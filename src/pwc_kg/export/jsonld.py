@@ -37,12 +37,11 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..ontology import context_path
+from ..vocab import RDF, XSD
 from .stream import Block
 
 CONTEXT_IRI = "https://w3id.org/pwc-kg/ontology/context.jsonld"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDF_TYPE = ox.NamedNode(RDF.type)
 
 
 def load_context() -> dict:
@@ -114,7 +113,7 @@ class Compactor:
         if isinstance(o, ox.Literal):
             if o.language is not None:
                 return {"@value": o.value, "@language": o.language}
-            if o.datatype.value == XSD_STRING:
+            if o.datatype.value == XSD.string:
                 return o.value
             return {"@value": o.value, "@type": self.compact_iri(o.datatype.value)}
         return {"@id": _ref(o)}

@@ -21,15 +21,14 @@ import pyoxigraph as ox
 
 from ..derive.entail import alignments
 from ..errors import SettingError
-from ..vocab import PWC_NS
+from ..vocab import OWL_NS, PREFIXES, PWC_NS, RDF, RDF_NS, RDFS_NS
 from .stream import Block
 
-NAMESPACES = {"schema": "http://schema.org/", "mls": "http://www.w3.org/ns/mls#"}
+NAMESPACES = {name: PREFIXES[name] for name in ("schema", "mls")}
 NAMES = {"schema": "schema.org", "mls": "ML-Schema"}
 # Kept as they are in every profile.
-BASE = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#",
-        "http://www.w3.org/2002/07/owl#")
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+BASE = (RDF_NS, RDFS_NS, OWL_NS)
+RDF_TYPE = ox.NamedNode(RDF.type)
 
 
 class Profile:

@@ -50,7 +50,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDF, RDFS, VOID, XS
 
 from ..queries.binding import bind_where_named
 from ..queries.named import load_query
-from ..vocab import PWC_NS
+from ..vocab import PREFIXES, PWC_NS, RDF_NS
 from .formats import GZIP_MEDIA_TYPE, Format
 from .profile import NAMES as PROFILE_NAMES, NAMESPACES as PROFILE_NAMESPACES, Profile
 
@@ -59,8 +59,6 @@ CC = rdflib.Namespace("http://creativecommons.org/ns#")
 LICENCE = URIRef("https://creativecommons.org/licenses/by-sa/4.0/")
 PWC_SITE = URIRef("https://paperswithcode.com/")
 IANA = "https://www.iana.org/assignments/media-types/"
-RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDF_TYPE = RDF_NS + "type"
 
 
 @dataclass(frozen=True)
@@ -251,10 +249,7 @@ def _linksets(g: rdflib.Graph, ds: URIRef, dataset_iri: str, links: dict[tuple[s
 def _local(iri: str) -> str:
     """A readable, IRI-safe name for a property in a linkset's IRI (e.g. ``schema-sameAs``)."""
     ns = namespace_of(iri)
-    short = {PWC_NS: "pwc", "http://schema.org/": "schema", "http://www.w3.org/2002/07/owl#": "owl",
-             "http://www.w3.org/2000/01/rdf-schema#": "rdfs", "http://www.w3.org/ns/mls#": "mls",
-             "http://xmlns.com/foaf/0.1/": "foaf", "http://purl.org/dc/terms/": "dcterms",
-             "http://www.w3.org/ns/prov#": "prov"}.get(ns)
+    short = {namespace: prefix for prefix, namespace in PREFIXES.items()}.get(ns)
     local = iri[len(ns):]
     if short is None:
         short = hashlib.sha256(ns.encode()).hexdigest()[:8]
@@ -352,7 +347,7 @@ def distinct_subjects(store: ox.Store, graphs: list[str] | None, profile: Profil
     # count over both (a subject usually has both).
     classes = [ox.NamedNode(c) for c in class_counts(store, graphs) if profile.classes_of(ox.NamedNode(c))]
     sources = [ox.NamedNode(p) for p in store_predicates(store, graphs)
-               if p != RDF_TYPE and any(q.value in counts.predicates for q in profile.properties_of(ox.NamedNode(p)))]
+               if p != str(RDF.type) and any(q.value in counts.predicates for q in profile.properties_of(ox.NamedNode(p)))]
     (row,) = _rows(store, "profile-subjects", {**_named(graphs), "p": sources, "c": classes})
     return int(row["n"].value)
 

@@ -33,11 +33,11 @@ import hashlib
 
 import pyoxigraph as ox
 
-from ..vocab import XSD
+from ..vocab import RDF, XSD
 
 _BOOLEAN = XSD.boolean
 _STRING = XSD.string
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_LANG_STRING = RDF.langString
 
 
 def term(binding: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:

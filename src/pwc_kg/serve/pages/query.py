@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ...queries import EntityNotFound, list_queries, load_query
 from ...queries.run import bind_params
-from ...vocab import PREFIXES, PWC_NS, RDF, ontology_path
+from ...vocab import OWL, PREFIXES, PWC_NS, RDF, ontology_path
 from .page import Page
 from .reads import Reads
 
@@ -158,9 +158,7 @@ def ui_examples(reads) -> list[dict]:
     return out
 
 
-_OWL = "http://www.w3.org/2002/07/owl#"
-_PROPERTY_TYPES = {_OWL + "ObjectProperty", _OWL + "DatatypeProperty", _OWL + "AnnotationProperty",
-                   "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property"}
+_PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property}
 
 
 @lru_cache(maxsize=1)
@@ -171,7 +169,7 @@ def ontology_terms() -> dict[str, list[str]]:
     for quad in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):
         if quad.predicate.value != RDF.type or not quad.subject.value.startswith(PWC_NS):
             continue
-        if quad.object.value == _OWL + "Class":
+        if quad.object.value == OWL.Class:
             classes.add(quad.subject.value)
         elif quad.object.value in _PROPERTY_TYPES:
             properties.add(quad.subject.value)
