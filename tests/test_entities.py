@@ -43,7 +43,7 @@ def test_the_minter_refuses_a_kind_not_in_the_table():
 
 def test_the_readers_derive_their_kinds_from_the_table():
     from pwc_kg.serve.pages.router import GENERIC, VIEWS
-    from pwc_kg.submissions.mapping import SUBJECT_KINDS
+    from pwc_kg.submissions.statements import SUBJECT_KINDS
 
     assert ENTITY_KINDS == {"Paper", "Task", "Dataset", "Metric", "Model", "Method", "Benchmark", "EvaluationResult"}
     assert VIEWS == {"paper": "Paper", "task": "Task", "dataset": "Dataset", "method": "Method", "metric": "Metric",

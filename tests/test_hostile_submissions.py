@@ -19,10 +19,9 @@ from test_serve_sparql import fetch
 
 import pwc_kg
 from pwc_kg.submissions import SubmissionService, TokenStore
-from pwc_kg.submissions.mapping import MAX_DEPTH
 from pwc_kg.submissions.bounds import _deepest, check_depth, check_size
 from pwc_kg.submissions.errors import TooLarge
-from pwc_kg.submissions.mapping import PayloadError
+from pwc_kg.submissions.payload import MAX_DEPTH, PayloadError
 
 
 @pytest.fixture(scope="module")

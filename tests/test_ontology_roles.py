@@ -7,7 +7,7 @@ from pwc_kg.vocab import OWL, PWC, PWC_NS, annotated, terms_with_role
 
 
 def test_a_submission_may_state_no_derived_provenance_or_moderation_term():
-    from pwc_kg.submissions.mapping import DERIVED_TERMS
+    from pwc_kg.submissions.statements import DERIVED_TERMS
 
     assert DERIVED_TERMS == {PWC[t] for t in (
         "Leaderboard", "Record", "Derivation", "Entailment", "MetricDirection", "Build", "Source", "SourceGraph",
@@ -58,6 +58,6 @@ def test_every_role_a_term_has_is_one_pwc_role_describes():
 
 
 def test_a_submission_states_none_of_the_ontologys_own_annotations():
-    from pwc_kg.submissions.mapping import ONTOLOGY_ONLY
+    from pwc_kg.submissions.statements import ONTOLOGY_ONLY
 
     assert ONTOLOGY_ONLY == {PWC.role, PWC.lineageWord, PWC.lineageRelation}

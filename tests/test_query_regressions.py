@@ -46,7 +46,7 @@ def test_regression_a_new_paper_in_a_submission_compared_every_title_in_lower_ca
     from pwc_kg.iri import Minter
     from pwc_kg.queries.resolve import resolve
     from pwc_kg.store import StoreDir
-    from pwc_kg.submissions.mapping import Resolver
+    from pwc_kg.submissions.resolver import Resolver
 
     store = StoreDir(lamini_store).open()
     resolver = Resolver(store, Minter())

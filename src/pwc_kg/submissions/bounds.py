@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from .errors import TooLarge
-from .mapping import JSON_TYPES, JSONLD_TYPES, MAX_DEPTH, MODEL_INDEX, ROWS, TURTLE_TYPES, YAML_TYPES, PayloadError, Problem
+from .payload import JSON_TYPES, JSONLD_TYPES, MAX_DEPTH, MODEL_INDEX, ROWS, TURTLE_TYPES, YAML_TYPES, PayloadError, Problem
 
 # How long a submission's mapping may take in a request thread (its look-ups in the store): with the bounds on
 # values, a few seconds; this is the bound on what the bounds on size miss.

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 
 from ..validation.compiled import validate_store
 from ..vocab import RDF, XSD, ontology_path
-from .mapping import Mapped, Problem, _field_of
+from .payload import Mapped, Problem
+from .statements import field_of
 
 SUBMISSION = ox.NamedNode("urn:pwc-kg:check:submission")
 CONTEXT = ox.NamedNode("urn:pwc-kg:check:context")
@@ -71,7 +72,7 @@ def validate(mapped: Mapped, store: ox.Store) -> list[Problem]:
         if node not in focus:
             continue
         first = path.split(" | ")[0]
-        out.append(Problem(mapped.pointers.get(node, ""), _field_of(first), f"{message} [{component}]",
+        out.append(Problem(mapped.pointers.get(node, ""), field_of(first), f"{message} [{component}]",
                            None if value == f'"0"^^<{XSD.integer}>' else value,
                            kind="shacl", focus=node, path=path))
     return out

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from ..derive.leaderboards import leaderboard_iri
 from ..iri import Minter
 from ..vocab import PWC
-from .mapping import Mapped
+from .payload import Mapped
 from .ranges import outside
 
 DEFAULT_SOTA_MARGIN = 5.0

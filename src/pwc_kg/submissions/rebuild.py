@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ..iri import Minter
 from ..store.union import drop_graph
-from .mapping import PayloadError
+from .payload import PayloadError
 from .records import Submissions
 from .service import GENERATION_LIST, check_payload, insert, prov_triples
 

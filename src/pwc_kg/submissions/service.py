@@ -46,10 +46,11 @@ from ..store.state import DERIVED_FILE
 from ..store.union import SetKeeping
 from ..vocab import PROV, PWC, RDF, XSD
 from . import check
-from .flags import DEFAULT_SOTA_MARGIN, flags as compute_flags
 from .bounds import DEFAULT_MAX_VALUES, MAX_MAPPING_SECONDS, check_depth, check_size
 from .errors import StoreBusy, SubmissionError, TooLarge
-from .mapping import Mapped, MappingTooLong, PayloadError, Problem, map_payload, read_payload
+from .flags import DEFAULT_SOTA_MARGIN, flags as compute_flags
+from .mapping import map_payload
+from .payload import Mapped, MappingTooLong, PayloadError, Problem, read_payload
 from .records import ACCEPTED, PENDING, REJECTED, Submissions, now
 
 GENERATION_LIST = "submissions.json"  # in a generation: the accepted submissions its store holds
