@@ -182,6 +182,29 @@ class Minter:
     def build(self, stamp: str) -> str:
         return self._("build", stamp)
 
+    def leaderboard(self, benchmark_iri: str, metric_iri: str, with_extra: bool) -> str:
+        """A benchmark+metric's leaderboard, with or without the results that used extra training data."""
+        return self._("leaderboard", short_hash(f"{benchmark_iri}\x1f{metric_iri}\x1f{with_extra}", 16))
+
+    def direction(self, benchmark_iri: str, metric_iri: str) -> str:
+        """A benchmark's override of its metric's direction."""
+        return self._("direction", short_hash(f"{benchmark_iri}\x1f{metric_iri}", 16))
+
+    def software_agent(self) -> str:
+        """pwc-kg itself, the agent of every build."""
+        return self._("agent", "pwc-kg")
+
+    def contributor(self, name: str) -> str:
+        """Who submitted or moderated a result, by the name of their token."""
+        return self._("agent", "contributor/" + slug(name))
+
+    def submission(self, sid: str) -> str:
+        """A submission; the nodes its RDF payload left blank are under it (``submission_node``)."""
+        return self._("submission", sid)
+
+    def submission_node(self, sid: str, n: int) -> str:
+        return f"{self.submission(sid)}/node/{n}"
+
 
 _HOST = re.compile(r"^[A-Za-z0-9.\-]+(:[0-9]{1,5})?$")
 _BAD_PCT = re.compile(r"%(?![0-9A-Fa-f]{2})")

@@ -53,7 +53,7 @@ def build_quads(mint: Minter, build: str, graph: str, *, started: str, ended: st
                 sources: list[SourceRecord], generated: list[str]) -> list[str]:
     """The build's own activity record: the only triples that differ between two builds of one input."""
     g = f" <{graph}> .\n"
-    agent = mint.base + "agent/pwc-kg"
+    agent = mint.software_agent()
     out = [
         f"<{build}> <{RDF.type}> <{PWC.Build}>{g}",
         f"<{build}> <{PROV.startedAtTime}> {typed(started, XSD.dateTime)}{g}",

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import IO
 
-from ..iri import Minter, short_hash
+from ..iri import Minter
 from ..ntriples import boolean, date, decimal, integer, iri, lit
 from ..values import canonical_decimal
 from ..vocab import PWC, RDF, SKOS
@@ -132,7 +132,7 @@ def direction_lines(add, node: str, decision: Decision) -> None:
 
 def override_lines(add, mint: Minter, b: str, m: str, higher: bool) -> None:
     """A benchmark's override of its metric's direction."""
-    node = mint.base + "direction/" + short_hash(f"{b}\x1f{m}", 16)
+    node = mint.direction(b, m)
     add(b, PWC.directionOverride, iri(node))
     add(node, RDF.type, iri(PWC.MetricDirection))
     add(node, PWC.byMetric, iri(m))
@@ -148,7 +148,7 @@ def board_direction(metrics: dict, override: dict, b: str, m: str) -> Decision:
 
 
 def leaderboard_iri(mint: Minter, b: str, m: str, with_extra: bool) -> str:
-    return mint.base + "leaderboard/" + short_hash(f"{b}\x1f{m}\x1f{with_extra}", 16)
+    return mint.leaderboard(b, m, with_extra)
 
 
 def board_lines(add, mint: Minter, b: str, m: str, rows: list[Row], decision: Decision,

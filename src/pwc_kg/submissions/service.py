@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from ..derive import partial
 from ..derive.leaderboards import DerivedStats
-from ..iri import DEFAULT_BASE, Minter, slug
+from ..iri import DEFAULT_BASE, Minter
 from ..ntriples import iri, lit, typed
 from ..queries.resolve import base_iri
 from ..queries.run import EmbeddedBackend
@@ -93,13 +93,13 @@ def store_base(store: ox.Store) -> str:
 
 
 def agent(mint: Minter, name: str) -> str:
-    return f"{mint.base}agent/contributor/{slug(name)}"
+    return mint.contributor(name)
 
 
 def prov_triples(mapped: Mapped, mint: Minter, meta: dict, payload: bytes) -> list[ox.Triple]:
     """The submission's PROV-O: who, when, its payload's hash and type, its graph and its results; once
     accepted, who accepted it and when (a pending submission's graph on disk has the rest)."""
-    sub = mint.base + f"submission/{meta['id']}"
+    sub = mint.submission(meta['id'])
     lines = [
         (sub, RDF.type, iri(PWC.Submission)),
         (sub, PWC.submittedAt, typed(meta["submitted_at"], XSD.dateTime)),
@@ -193,7 +193,7 @@ class SubmissionService:
                 return 422, {"status": "invalid", **report_of(checked)}
             found = compute_flags(checked.mapped, store, mint, self.sota_margin)
             meta = {"status": PENDING, "submitted_by": submitter, "submitted_at": now(), "shape": checked.mapped.shape,
-                    "iri": mint.base + f"submission/{sid}", "graph": checked.mapped.graph, "flags": found,
+                    "iri": mint.submission(sid), "graph": checked.mapped.graph, "flags": found,
                     "touched": touched_benchmarks(checked.mapped, store), "results": len(checked.mapped.results()),
                     "base_iri": mint.base}
             # Pending, its named graph holds its PROV-O too: who submitted it, when, the payload's hash and type.
@@ -286,7 +286,7 @@ class SubmissionService:
                                           f"({len(checked.problems)} violations); it stays {meta['status']}", 422,
                                           report)
                 meta["flags"] = compute_flags(checked.mapped, store, mint, self.sota_margin)
-                meta.update(accepted_by=moderator, accepted_at=now(), iri=mint.base + f"submission/{sid}",
+                meta.update(accepted_by=moderator, accepted_at=now(), iri=mint.submission(sid),
                             graph=checked.mapped.graph, base_iri=mint.base)  # the store may have a new base
                 insert(store, checked.mapped, prov_triples(checked.mapped, mint, meta, payload))
                 benchmarks, metrics, pairs = partial.touched(checked.mapped.triples)

@@ -41,11 +41,11 @@ def map_rdf(data: tuple[str, bytes], resolver: Resolver, mint: Minter, sid: str,
     def term(t):
         if isinstance(t, ox.BlankNode):
             if t.value not in skolem:
-                skolem[t.value] = ox.NamedNode(f"{mint.base}submission/{sid}/node/{len(skolem) + 1}")
+                skolem[t.value] = ox.NamedNode(mint.submission_node(sid, len(skolem) + 1))
             return skolem[t.value]
         return t
 
-    base_kinds = tuple(mint.base + k + "/" for k in SUBJECT_KINDS) + (f"{mint.base}submission/{sid}/node/",)
+    base_kinds = tuple(mint.base + k + "/" for k in SUBJECT_KINDS) + (mint.submission(sid) + "/node/",)
     out = []
     for q in quads:
         where = f"{q.subject} {q.predicate} {q.object}"
