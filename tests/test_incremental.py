@@ -390,3 +390,13 @@ def test_a_reused_graph_is_checked_in_full_when_the_shapes_changed(tmp_path, mon
     with pytest.raises(pwc_kg.BuildError, match="SHACL violations"):
         pwc_kg.build([str(LAMINI)], store)
     assert "Paper title pattern" in (store / "failed-validation.txt").read_text()
+
+
+def test_regression_the_command_line_package_is_not_in_the_code_fingerprint():
+    """cli.py became the cli/ package: the command line reads stores and never writes one, so changing it keeps
+    them reusable, as the build's code does not (store/state.NOT_BUILDING)."""
+    from pwc_kg.store.state import building_files
+
+    names = [name for name, _ in building_files()]
+    assert not [n for n in names if n.startswith(("pkg/cli/", "pkg/serve/", "pkg/queries/"))]
+    assert "pkg/build/run.py" in names and "pkg/derive/inputs.py" in names and "ontology/pwc.ttl" in names

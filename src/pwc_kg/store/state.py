@@ -57,7 +57,7 @@ def signature(path: Path) -> list[list]:
 
 
 # Parts of pwc-kg that read a built store but never write one: changing them keeps stores reusable.
-NOT_BUILDING = ("cli.py", "__main__.py", "questions.py", "stats.py", "queries/", "validation/", "serve/", "remote/",
+NOT_BUILDING = ("cli/", "__main__.py", "questions.py", "stats.py", "queries/", "validation/", "serve/", "remote/",
                 "export/")
 
 
@@ -66,18 +66,23 @@ def code_fingerprint() -> str:
     """A hash of what decides the triples besides the input: pwc-kg's code (but the parts that only
     read a store), its ontology folder (crosswalk and direction tables; not the lineage file, which
     is a source) and pyoxigraph's version. Read once per process: the code this process runs."""
+    h = hashlib.sha256(f"state {STATE_FORMAT}; pyoxigraph {ox.__version__}".encode())
+    for name, f in building_files():
+        h.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def building_files() -> list[tuple[str, Path]]:
+    """(name, path) of the files :func:`code_fingerprint` hashes, sorted by name."""
     from .. import vocab
 
-    h = hashlib.sha256(f"state {STATE_FORMAT}; pyoxigraph {ox.__version__}".encode())
     package = Path(vocab.__file__).parent
     ontology = vocab.ontology_path().parent
     files = [(f"pkg/{f.relative_to(package).as_posix()}", f) for f in package.rglob("*.py")]
     files = [(name, f) for name, f in files if not name.removeprefix("pkg/").startswith(NOT_BUILDING)]
     files += [(f"ontology/{f.name}", f) for f in ontology.iterdir()
               if f.is_file() and f.suffix in (".ttl", ".csv", ".jsonld") and "lineage" not in f.name]
-    for name, f in sorted(files):
-        h.update(name.encode() + b"\0" + f.read_bytes() + b"\0")
-    return h.hexdigest()
+    return sorted(files)
 
 
 def save_layer(path: Path, layer: dict[str, dict[str, str]]) -> dict[str, str]:
