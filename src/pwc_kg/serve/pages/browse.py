@@ -13,12 +13,11 @@ store as before.
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 from ...vocab import PWC
 from . import entities
 from .page import Page, local_name, not_found
-from .reads import BadParam, Paging
+from .reads import BadParam, Paging, href
 
 CATALOGUE_WAIT = 10.0  # seconds a page waits for a catalogue still being built before it answers 503
 NO_AREA = "no-area"  # the slug of the tasks no area names (areas' slugs are minted from their names)
@@ -49,12 +48,6 @@ def _answer(view):
     run.__name__ = view.__name__
     run.__doc__ = view.__doc__
     return run
-
-
-def _href(path: str, params: dict) -> str:
-    """``path?params`` with the parameters that have a value, in a stable order."""
-    query = urlencode([(k, v) for k, v in params.items() if v not in (None, "")])
-    return f"{path}?{query}" if query else path
 
 
 def show_value(value) -> str:
@@ -156,7 +149,7 @@ def area_page(pages, cat, params):
     return Page(200, "sota_area.html", {
         "title": area["name"] or slug, "area": area, "trees": trees[paging.offset: paging.offset + paging.per_page],
         "paging": paging, "list_path": pages.links().path(f"sota/{slug}"),
-        "all_sota": _href(pages.links().path("sota/all"), {"area": slug})})
+        "all_sota": href(pages.links().path("sota/all"), {"area": slug})})
 
 
 # --- Notable benchmarks ------------------------------------------------------------------------
@@ -300,7 +293,7 @@ def task_page(pages, entity, params: dict | None = None) -> Page:
         "areas": entity.all(PWC.inArea), "area_links": areas, "synonyms": entity.all(PWC.synonym),
         "description": entity.text(PWC.description), "benchmarks": benchmarks, "counts": row,
         "paging": paging, "list_path": base, "catalogue_ready": True,
-        "all_sota": _href(pages.links().path("sota/all"), {"task": slug}) if slug else None,
+        "all_sota": href(pages.links().path("sota/all"), {"task": slug}) if slug else None,
         "paper_count": paper_count, "papers": papers, "recent": recent})
 
 

@@ -30,10 +30,9 @@ from __future__ import annotations
 import functools
 import logging
 import math
-from urllib.parse import urlencode
 
 from .page import Page
-from .reads import BadParam, Paging, choice, param
+from .reads import BadParam, Paging, choice, href, param
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +58,6 @@ def _paging(params: dict) -> Paging:
 
 def _sort(params: dict) -> str:
     return choice(params, "sort", SORTS, "name")
-
-
-def _query(**params) -> str:
-    """A query string of the parameters that are set (the stable URL of a list's page)."""
-    kept = {k: v for k, v in params.items() if v not in (None, "") and not (k == "page" and v == 1)}
-    return "?" + urlencode(kept) if kept else ""
 
 
 def _placeholders(values) -> str:
@@ -119,7 +112,6 @@ def datasets_view(pages, params: dict) -> Page:
         return _unready("datasets.html", title)
     try:
         paging = _paging(params)
-        page, per_page = paging.page, paging.per_page
         sort = _sort(params)
         modality, language = param(params, "modality"), param(params, "language")
         for facet, value in (("modality", modality), ("language", language)):
@@ -141,7 +133,7 @@ def datasets_view(pages, params: dict) -> Page:
              else "d.name COLLATE NOCASE, d.id")
     rows = cat.rows(f"SELECT d.id, d.iri, d.key, d.name, d.full_name, d.paper_count, d.papers, d.benchmarks "
                     f"FROM datasets d {clause} ORDER BY {order} LIMIT ? OFFSET ?",
-                    args + [per_page, (page - 1) * per_page])
+                    args + [paging.per_page, paging.offset])
     facets = {r["id"]: {"modality": [], "language": [], "task": []} for r in rows}
     if rows:
         ids = list(facets)
@@ -157,7 +149,7 @@ def datasets_view(pages, params: dict) -> Page:
 
     @functools.lru_cache(maxsize=None)  # a page links the same filters many times: each URL made once
     def with_(**changed) -> str:  # the list with one filter changed, from its first page
-        return path + _query(**{**filters, "sort": sort if sort != "name" else None, **changed})
+        return href(path, {**filters, "sort": sort if sort != "name" else None, **changed})
 
     return Page(200, "datasets.html", {
         "title": title, "ready": True, "error": None, "datasets": rows, "sort": sort, "filters": filters,
@@ -186,7 +178,6 @@ def methods_view(pages, params: dict) -> Page:
         return _unready("methods.html", title)
     try:
         paging = _paging(params)
-        page, per_page = paging.page, paging.per_page
         sort = _sort(params)
         area = _resolve_group(cat, "area", param(params, "area"), "area")
         collection = _resolve_group(cat, "collection", param(params, "collection"), "collection")
@@ -203,7 +194,7 @@ def methods_view(pages, params: dict) -> Page:
     order = ("m.paper_count DESC, m.papers DESC, m.name COLLATE NOCASE, m.id" if sort == "papers"
              else "m.name COLLATE NOCASE, m.id")
     rows = cat.rows(f"SELECT m.id, m.iri, m.key, m.name, m.full_name, m.paper_count, m.papers FROM methods m "
-                    f"{clause} ORDER BY {order} LIMIT ? OFFSET ?", args + [per_page, (page - 1) * per_page])
+                    f"{clause} ORDER BY {order} LIMIT ? OFFSET ?", args + [paging.per_page, paging.offset])
     groups = {r["id"]: [] for r in rows}
     if rows:
         ids = list(groups)
@@ -223,7 +214,7 @@ def methods_view(pages, params: dict) -> Page:
 
     @functools.lru_cache(maxsize=None)
     def with_(**changed) -> str:
-        return path + _query(**{**filters, "sort": sort if sort != "name" else None, **changed})
+        return href(path, {**filters, "sort": sort if sort != "name" else None, **changed})
 
     return Page(200, "methods.html", {
         "title": title, "ready": True, "error": None, "methods": rows, "sort": sort, "filters": filters,
@@ -251,20 +242,18 @@ def papers_view(pages, params: dict) -> Page:
         return _unready("papers.html", title)
     try:
         paging = _paging(params)
-        page, per_page = paging.page, paging.per_page
         chosen = []  # (parameter, link table, key column, key, name, its papers)
         for name, table, column, names in PAPER_FILTERS:
             found = _resolve(cat, names, param(params, name), name)
             if found:
                 n = cat.value(f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (found[0],))
                 chosen.append((name, table, column, found[0], found[1], n))
-        offset = (page - 1) * per_page
         more = False
         if not chosen:
             total = _paper_total(pages, cat)
             paging.check(total)
             ids = [r["id"] for r in cat.rows("SELECT id FROM papers ORDER BY date DESC, id DESC LIMIT ? OFFSET ?",
-                                             (per_page, offset))]
+                                             (paging.per_page, paging.offset))]
         else:
             # The filter with the fewest papers drives, newest first from its key; the others are checked per row.
             chosen.sort(key=lambda c: c[5])
@@ -277,7 +266,7 @@ def papers_view(pages, params: dict) -> Page:
             if len(chosen) == 1:
                 total = chosen[0][5]
             else:  # counted up to a bound: two filters of 50,000 papers each take 100 ms to intersect whole
-                bound = max(COUNT_BOUND, offset + per_page)
+                bound = max(COUNT_BOUND, paging.offset + paging.per_page)
                 total = cat.value(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} l WHERE {clause} LIMIT ?)",
                                   args + [bound + 1])
                 more = total > bound
@@ -285,9 +274,9 @@ def papers_view(pages, params: dict) -> Page:
             paging.check(total, more)
             ids = [r["paper"] for r in cat.rows(f"SELECT l.paper FROM {table} l WHERE {clause} "
                                                 "ORDER BY l.day DESC, l.paper DESC LIMIT ? OFFSET ?",
-                                                args + [per_page, offset])]
-            if page > 1 and not ids:
-                raise BadParam(404, f"there is no page {page} of these papers")
+                                                args + [paging.per_page, paging.offset])]
+            if paging.page > 1 and not ids:
+                raise BadParam(404, f"there is no page {paging.page} of these papers")
     except BadParam as err:
         return _failed("papers.html", title, err)
     rows = _papers_by_id(cat, ids)
@@ -296,7 +285,7 @@ def papers_view(pages, params: dict) -> Page:
 
     @functools.lru_cache(maxsize=None)
     def with_(**changed) -> str:
-        return path + _query(**{**filters, **changed})
+        return href(path, {**filters, **changed})
 
     return Page(200, "papers.html", {
         "title": title, "ready": True, "error": None, "papers": rows, "filters": filters,

@@ -87,6 +87,16 @@ def choice(params: dict[str, list[str]], name: str, choices, default: str) -> st
     return text
 
 
+def href(path: str, params: dict) -> str:
+    """``path?params`` with the parameters that have a value, in a stable order: the one form of a page's links.
+
+    >>> href("/papers", {"task": "qa", "method": None, "page": 2}), href("/papers", {"task": ""})
+    ('/papers?task=qa&page=2', '/papers')
+    """
+    query = urlencode([(k, v) for k, v in params.items() if v not in (None, "")])
+    return f"{path}?{query}" if query else path
+
+
 def check_page(page: int, per_page: int, total: int) -> None:
     """BadParam (404) for a page past the last of a list of ``total`` rows (page 1 is always there)."""
     pages = max(1, math.ceil(total / per_page))
@@ -167,8 +177,8 @@ class Paging:
             check_page(self.page, self.per_page, total)
         return self
 
-    def query(self, page: int, per_page: int | None = None) -> str:
-        """The query string of a page of the same list (``per_page`` rows a page, this one's by default): the
+    def _args(self, page: int, per_page: int | None) -> dict:
+        """The parameters of a page of the same list (``per_page`` rows a page, this one's by default): the
         first page without a page number, the default size without a size (one URL a page)."""
         per_page = per_page or self.per_page
         args = dict(self.keep)
@@ -176,12 +186,15 @@ class Paging:
             args[f"{self.prefix}page"] = page
         if per_page != self.default:
             args[f"{self.prefix}per_page"] = per_page
-        return urlencode(args)
+        return args
+
+    def query(self, page: int, per_page: int | None = None) -> str:
+        """The query string of a page of the same list (see ``_args``)."""
+        return urlencode(self._args(page, per_page))
 
     def href(self, base: str, page: int, per_page: int | None = None) -> str:
-        """The URL of a page of the list at ``base`` (see ``query``)."""
-        query = self.query(page, per_page)
-        return f"{base}?{query}" if query else base
+        """The URL of a page of the list at ``base`` (see ``_args``)."""
+        return href(base, self._args(page, per_page))
 
     def window(self, pages: int = 2) -> list[int | None]:
         """The page numbers a pager links: the first, the last, and those near this one (None: a gap)."""

@@ -14,9 +14,9 @@ import json
 from typing import Iterator
 
 from ...catalogue.sota import SORTS, sort_index
-from .browse import NO_AREA, _answer, _href, show_value
+from .browse import NO_AREA, _answer, show_value
 from .page import Page, download
-from .reads import BadParam, Paging, choice, param
+from .reads import BadParam, Paging, choice, href, param
 
 # All SotA: past this many rows to show, a page reads them in the order of the sort's index (checking the
 # filters row by row) rather than sorting them all; below it, the filters' index finds them and they are sorted.
@@ -93,7 +93,7 @@ def all_sota_page(pages, cat, params):
 
     def sort_link(key):
         flip = "desc" if (q["sort"] == key and q["order"] == "asc") else "asc"
-        return _href(path, {**keep, "sort": key, "order": flip})
+        return href(path, {**keep, "sort": key, "order": flip})
 
     areas = cat.rows("SELECT name, slug FROM areas WHERE tasks > 0 ORDER BY name COLLATE NOCASE")
     if cat.value("SELECT 1 FROM tasks WHERE task NOT IN (SELECT task FROM task_areas) LIMIT 1"):
@@ -101,12 +101,12 @@ def all_sota_page(pages, cat, params):
     return Page(200, "all_sota.html", {
         "title": "All SotA", "rows": [_sota_row(r) for r in rows], "paging": paging, "list_path": path, "sel": q,
         "areas": areas, "sort_links": {k: sort_link(k) for k in SORTS},
-        "toggle_extra": _href(path, {**keep, **sorted_by, "extra": "false" if q["extra"] else None}),
-        "toggle_cost": _href(path, {**keep, **sorted_by, "cost": None if q["cost"] else "true"}),
-        "csv": _href(path + ".csv", {**q["params"], **sorted_by}),
-        "json": _href(path + ".json", {**q["params"], **sorted_by}),
-        "clear_task": _href(path, {**keep, **sorted_by, "task": None}),
-        "clear_area": _href(path, {**keep, **sorted_by, "area": None})})
+        "toggle_extra": href(path, {**keep, **sorted_by, "extra": "false" if q["extra"] else None}),
+        "toggle_cost": href(path, {**keep, **sorted_by, "cost": None if q["cost"] else "true"}),
+        "csv": href(path + ".csv", {**q["params"], **sorted_by}),
+        "json": href(path + ".json", {**q["params"], **sorted_by}),
+        "clear_task": href(path, {**keep, **sorted_by, "task": None}),
+        "clear_area": href(path, {**keep, **sorted_by, "area": None})})
 
 
 def _source(q: dict, total: int) -> str:
