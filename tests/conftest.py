@@ -102,3 +102,28 @@ def crafted(tmp_path_factory):
     root = tmp_path_factory.mktemp("pages-crafted")
     store = build_store(tmp_path_factory, "pages-crafted-store", [crafted_archive(root / "archive")])
     yield from _pages(store)
+
+
+# --- the server over the fixture stores, shared by the tests that speak HTTP to it ---------------------
+
+def _served(store: Path):
+    from pwc_kg.serve.config import ServeConfig
+    from pwc_kg.serve.server import BackgroundServer
+
+    with BackgroundServer(ServeConfig(store=str(store), port=0, workers=1)) as srv:
+        assert srv.app.pages is not None and srv.app.pages.catalogue(wait=120) is not None
+        assert srv.app.pages.search_index(wait=60) is not None
+        yield srv
+
+
+@pytest.fixture(scope="session")
+def lamini_server(lamini_store):
+    """The server (default limits, one query worker) over the seed paper's store, its catalogue and index made."""
+    yield from _served(lamini_store)
+
+
+@pytest.fixture(scope="session")
+def sota_server(sota_store):
+    """The server (default limits, one query worker) over the real leaderboards' store, its catalogue and index made."""
+    yield from _served(sota_store)
+

@@ -23,8 +23,6 @@ import pwc_kg
 from conftest import LAMINI_TITLE
 from pwc_kg.queries import list_queries
 from pwc_kg.queries.run import PROSE_WIDTH, format_rows
-from pwc_kg.serve.config import ServeConfig
-from pwc_kg.serve.server import BackgroundServer
 from pwc_kg.stats import format_stats
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,10 +194,9 @@ def fetch(url: str) -> tuple[int, str]:
         return e.code, e.read().decode()
 
 
-@pytest.fixture(scope="module")
-def server(sota_store):
-    with BackgroundServer(ServeConfig(store=str(sota_store), port=0, workers=1)) as s:
-        yield s
+@pytest.fixture
+def server(sota_server):
+    return sota_server
 
 
 def test_regression_selec_got_expected_construct_on_the_server(server):

@@ -16,7 +16,6 @@ import pytest
 from conftest import LAMINI, LAMINI_TITLE
 
 import pwc_kg
-from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.pages import Pages
 from pwc_kg.catalogue.search import FILE_NAME, open_index, words_query
 from served import BASE, SCRIPT, SQL, Parsed, page_path, render, served_pages
@@ -435,15 +434,6 @@ def test_links_use_the_server_paths_under_its_public_base(lamini_store):
 
 # --- over HTTP, through the real server ---------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def http_lamini(lamini_store):
-    from pwc_kg.serve.server import BackgroundServer
-
-    with BackgroundServer(ServeConfig(store=str(lamini_store), port=0, workers=1)) as srv:
-        assert srv.app.pages is not None and srv.app.pages.search_index(wait=60) is not None
-        yield srv
-
-
 def http_get(url: str, accept: str = "text/html") -> tuple[int, dict, str]:
     import urllib.error
     import urllib.request
@@ -456,8 +446,8 @@ def http_get(url: str, accept: str = "text/html") -> tuple[int, dict, str]:
         return e.code, dict(e.headers), e.read().decode("utf-8")
 
 
-def test_over_http_the_seed_paper_page_shows_its_44_rows(http_lamini):
-    status, headers, html = http_get(http_lamini.url + "paper/lamini-lm-a-diverse-herd-of-distilled-models")
+def test_over_http_the_seed_paper_page_shows_its_44_rows(lamini_server):
+    status, headers, html = http_get(lamini_server.url + "paper/lamini-lm-a-diverse-herd-of-distilled-models")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert len(Parsed(html).tables["results"]) == 44
     # the server's Content-Security-Policy allows no inline script or style: the pages use none
@@ -465,25 +455,25 @@ def test_over_http_the_seed_paper_page_shows_its_44_rows(http_lamini):
     assert "<script" not in html and " style=" not in html and "<style" not in html
 
 
-def test_over_http_every_page_kind_and_the_stylesheet(http_lamini):
-    kg = pwc_kg.open_store(http_lamini.config.store)
+def test_over_http_every_page_kind_and_the_stylesheet(lamini_server):
+    kg = pwc_kg.open_store(lamini_server.config.store)
     bench = kg.sota("Question Answering", "PIQA")[0]["benchmark"]
     result = kg.query("paper-results", paper=LAMINI_TITLE)[0]["result"]
     for path in ("", "search?q=lamini+gpt", "query", "task/question-answering", "dataset/piqa", "method/t5",
                  "metric/accuracy", "model/lamini-gpt-1.5b", bench[len(BASE):] + "?metric=accuracy&extra=no",
                  result[len(BASE):], "author/minghao-wu",
                  "query?query=" + "SELECT%20%3Ft%20WHERE%20%7B%20%3Fp%20a%20%3Fc%20%7D%20LIMIT%202"):
-        status, headers, html = http_get(http_lamini.url + path)
+        status, headers, html = http_get(lamini_server.url + path)
         assert status == 200, path
         assert headers["Content-Type"].startswith("text/html") and "<h1>" in html, path
-    status, _, html = http_get(http_lamini.url + "search?q=lamini+gpt")
+    status, _, html = http_get(lamini_server.url + "search?q=lamini+gpt")
     assert 'href="/model/lamini-gpt-1.5b"' in html
-    status, headers, css = http_get(http_lamini.url + "static/style.css", accept="text/css")
+    status, headers, css = http_get(lamini_server.url + "static/style.css", accept="text/css")
     assert status == 200 and headers["Content-Type"].startswith("text/css") and ".sota-step" in css
 
 
-def test_over_http_an_unknown_page_is_a_404_page(http_lamini):
+def test_over_http_an_unknown_page_is_a_404_page(lamini_server):
     for path in ("paper/no-such-paper", "benchmark/0123456789abcdef", "model/nobody"):
-        status, headers, html = http_get(http_lamini.url + path)
+        status, headers, html = http_get(lamini_server.url + path)
         assert status == 404 and headers["Content-Type"].startswith("text/html"), path
         assert "<h1>Not found</h1>" in html

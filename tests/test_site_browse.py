@@ -22,7 +22,6 @@ from served import SCRIPT, Parsed
 
 import pwc_kg
 from pwc_kg import catalogue
-from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.pages import browse, sota_all
 
 BASE = "https://w3id.org/pwc-kg/resource/"
@@ -489,17 +488,9 @@ def test_crafted_names_are_escaped_on_every_browse_page(crafted):
 
 # --- in a browser ------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def server(sota_store):
-    from pwc_kg.serve.server import BackgroundServer
-
-    with BackgroundServer(ServeConfig(store=str(sota_store), port=0, workers=1)) as srv:
-        assert srv.app.pages is not None and srv.app.pages.catalogue(wait=120) is not None
-        yield srv
-
-
 @needs_browser
-def test_browse_pages_in_headless_chromium(server, browser):
+def test_browse_pages_in_headless_chromium(sota_server, browser):
+    server = sota_server
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 

@@ -523,16 +523,6 @@ def test_a_paper_the_catalogue_does_not_know_has_no_related_papers(lists):
 
 # --- in the browser ------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def lamini_server(lamini_store):
-    from pwc_kg.serve.config import ServeConfig
-    from pwc_kg.serve.server import BackgroundServer
-
-    with BackgroundServer(ServeConfig(store=str(lamini_store), port=0, workers=1)) as srv:
-        assert srv.app.pages is not None and srv.app.pages.catalogue(wait=120) is not None
-        yield srv
-
-
 @needs_browser
 @pytest.mark.parametrize("path, name, table", [
     ("/datasets?sort=papers", "datasets", "datasets"), ("/methods", "methods", "methods"),

@@ -25,9 +25,7 @@ from test_serve_sparql import fetch, q
 
 import pwc_kg
 from pwc_kg.queries import list_queries
-from pwc_kg.serve.config import ServeConfig
 from pwc_kg.serve.pages.query import MAX_PER_PAGE, YASGUI_STYLE_HASHES
-from pwc_kg.serve.server import BackgroundServer
 from pwc_kg.vocab import PREFIXES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -46,11 +44,9 @@ TABS = "var y = window.pwcSparql; return y.persistentConfig.getTabs().map(functi
 REQUESTED = "return performance.getEntriesByType('resource').map(function (e) { return e.name; })"
 
 
-@pytest.fixture(scope="module")
-def server(lamini_store):
-    with BackgroundServer(ServeConfig(store=str(lamini_store), port=0, workers=1)) as srv:
-        assert srv.app.pages is not None and srv.app.pages.search_index(wait=60) is not None
-        yield srv
+@pytest.fixture
+def server(lamini_server):
+    return lamini_server
 
 
 # --- the vendored files -----------------------------------------------------------------------------
