@@ -48,7 +48,7 @@ KINDS = (
     Kind("graph", None),
     Kind("source", "Source"),
     Kind("build", "Build"),
-    # minted by derive/ (the derived graph) and submissions/ (contributors and their submissions)
+    # minted by pwc_kg.iri.Minter for the derived graph (derive/) and for submissions/ (contributors, submissions)
     Kind("leaderboard", "Leaderboard"),
     Kind("direction", "MetricDirection"),
     Kind("agent", None),

@@ -102,7 +102,10 @@ def terms_with_role(role: str, *, classes: bool | None = None) -> frozenset[str]
     found = frozenset(term for term, roles in notes.get("role", {}).items() if role in roles)
     if not found:
         raise ValueError(f"no term of ontology/pwc.ttl has the pwc:role {role!r}")
-    return found if classes is None else frozenset(t for t in found if (t in terms_of_type(OWL.Class)) is classes)
+    if classes is None:
+        return found
+    of_class = terms_of_type(OWL.Class)
+    return frozenset(t for t in found if (t in of_class) is classes)
 
 
 def terms_of_type(rdf_type: str) -> frozenset[str]:
